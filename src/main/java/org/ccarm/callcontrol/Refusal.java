@@ -1,0 +1,19 @@
+package org.ccarm.callcontrol;
+
+/**
+ * Why a command that is well formed cannot be carried out now: the closed set of
+ * rule failures. Transports map every one of them to the vendor's
+ * {@code cannot_perform_cmd}; the detail says which rule refused.
+ */
+public enum Refusal {
+    /** No conversation with this id in the request's domain. */
+    NO_SUCH_CONVERSATION,
+    /** call_unhold of a conversation that is not on hold. */
+    NOT_ON_HOLD,
+    /** call_hold of a conversation that is already on hold. */
+    ALREADY_ON_HOLD,
+    /** The acting operator does not take part in the conversation. */
+    NOT_A_PARTICIPANT,
+    /** call_hold without operator_id on a conversation with several operators. */
+    OPERATOR_REQUIRED
+}

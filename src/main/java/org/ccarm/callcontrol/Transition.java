@@ -1,0 +1,84 @@
+package org.ccarm.callcontrol;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A conditional change of one conversation's hold. A transition is a pure function
+ * of the current state, so a store can apply it atomically (under a lock, in a
+ * compare-and-set loop, or as a server-side script) without the caller ever doing
+ * read-modify-write.
+ */
+public sealed interface Transition {
+
+    /** Checks the rules against {@code current} and returns the new state or a refusal. */
+    TransitionResult applyTo(Conversation current);
+
+    /**
+     * call_hold: the conversation must not be on hold; the acting operator is
+     * {@code operatorId}, or without it the conversation's sole operator; that
+     * operator must take part; the hold is recorded with who and when.
+     */
+    record PlaceHold(Optional<String> operatorId, Instant at) implements Transition {
+
+        public PlaceHold {
+            Objects.requireNonNull(operatorId, "operatorId");
+            Objects.requireNonNull(at, "at");
+        }
+
+        @Override
+        public TransitionResult applyTo(Conversation current) {
+            String id = current.id();
+            Optional<Hold> existing = current.hold();
+            if (existing.isPresent()) {
+                return new TransitionResult.Refused(Refusal.ALREADY_ON_HOLD,
+                        "conversation " + id + " is already on hold by operator " + existing.get().heldBy(),
+                        operatorId.orElse(null));
+            }
+            String acting;
+            if (operatorId.isPresent()) {
+                acting = operatorId.get();
+            } else if (current.operators().size() == 1) {
+                acting = current.operators().get(0);
+            } else {
+                return new TransitionResult.Refused(Refusal.OPERATOR_REQUIRED,
+                        "conversation " + id + " has " + current.operators().size()
+                                + " operators: operator_id is required to say who holds it", null);
+            }
+            if (!current.hasParticipant(acting)) {
+                return new TransitionResult.Refused(Refusal.NOT_A_PARTICIPANT,
+                        "operator " + acting + " does not take part in conversation " + id, acting);
+            }
+            return new TransitionResult.Applied(current.withHold(new Hold(acting, at)), acting);
+        }
+    }
+
+    /**
+     * call_unhold: the conversation must be on hold; the acting operator is
+     * {@code operatorId}, or without it the operator who requested the hold; that
+     * operator must take part; then the hold is released.
+     */
+    record ReleaseHold(Optional<String> operatorId) implements Transition {
+
+        public ReleaseHold {
+            Objects.requireNonNull(operatorId, "operatorId");
+        }
+
+        @Override
+        public TransitionResult applyTo(Conversation current) {
+            String id = current.id();
+            Optional<Hold> hold = current.hold();
+            if (hold.isEmpty()) {
+                return new TransitionResult.Refused(Refusal.NOT_ON_HOLD,
+                        "conversation " + id + " is not on hold", operatorId.orElse(null));
+            }
+            String acting = operatorId.orElse(hold.get().heldBy());
+            if (!current.hasParticipant(acting)) {
+                return new TransitionResult.Refused(Refusal.NOT_A_PARTICIPANT,
+                        "operator " + acting + " does not take part in conversation " + id, acting);
+            }
+            return new TransitionResult.Applied(current.withHold(null), acting);
+        }
+    }
+}

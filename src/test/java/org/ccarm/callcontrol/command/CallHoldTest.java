@@ -1,0 +1,121 @@
+package org.ccarm.callcontrol.command;
+
+import static org.ccarm.callcontrol.Conversations.free;
+import static org.ccarm.callcontrol.Conversations.heldBy;
+import static org.ccarm.callcontrol.command.CallUnholdTest.assertRefused;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.Hold;
+import org.ccarm.callcontrol.Refusal;
+import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.store.InMemoryConversationStore;
+import org.junit.jupiter.api.Test;
+
+/** PROTOCOL.md section 4, call_hold, at the domain level. */
+class CallHoldTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T13:03:39.123Z");
+
+    private final InMemoryConversationStore store = new InMemoryConversationStore();
+    private final CallHold hold = new CallHold(store, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private TransitionResult hold(String domain, String id, String operator) {
+        return hold.execute(new CommandRequest(domain, id, Optional.ofNullable(operator)));
+    }
+
+    private Conversation stored(String domain, String id) {
+        return store.find(new ConversationKey(domain, id)).orElseThrow();
+    }
+
+    @Test
+    void holdRecordsWhoRequestedItAndWhen() {
+        store.put(free("demo", "c1", "1001", "1002"));
+        TransitionResult.Applied applied = assertInstanceOf(TransitionResult.Applied.class, hold("demo", "c1", "1002"));
+        assertEquals("1002", applied.actingOperator());
+        assertEquals(Optional.of(new Hold("1002", NOW)), stored("demo", "c1").hold());
+    }
+
+    @Test
+    void holdWithoutOperatorIsDoneByTheSoleOperator() {
+        store.put(free("demo", "c1", "1003"));
+        assertInstanceOf(TransitionResult.Applied.class, hold("demo", "c1", null));
+        assertEquals("1003", stored("demo", "c1").hold().orElseThrow().heldBy());
+    }
+
+    @Test
+    void holdWithoutOperatorOfAConversationWithSeveralOperatorsAsksForOne() {
+        store.put(free("demo", "c1", "1001", "1002"));
+        TransitionResult.Refused refused = assertRefused(Refusal.OPERATOR_REQUIRED, hold("demo", "c1", null));
+        assertEquals("conversation c1 has 2 operators: operator_id is required to say who holds it", refused.detail());
+        assertFalse(stored("demo", "c1").isOnHold());
+    }
+
+    @Test
+    void holdOfAConversationAlreadyOnHoldIsRefusedAndKeepsTheFirstHold() {
+        Conversation before = heldBy("1001", "demo", "c1", "1001", "1002");
+        store.put(before);
+        TransitionResult.Refused refused = assertRefused(Refusal.ALREADY_ON_HOLD, hold("demo", "c1", "1002"));
+        assertEquals("conversation c1 is already on hold by operator 1001", refused.detail());
+        assertEquals(before, stored("demo", "c1"));
+    }
+
+    @Test
+    void holdByAnOperatorOutsideTheConversationIsRefused() {
+        store.put(free("demo", "c1", "1001"));
+        assertRefused(Refusal.NOT_A_PARTICIPANT, hold("demo", "c1", "1002"));
+        assertFalse(stored("demo", "c1").isOnHold());
+    }
+
+    @Test
+    void holdOfAnUnknownConversationOrOneInAnotherDomainIsRefused() {
+        store.put(free("other", "c1", "1001"));
+        assertRefused(Refusal.NO_SUCH_CONVERSATION, hold("demo", "c1", "1001"));
+        assertRefused(Refusal.NO_SUCH_CONVERSATION, hold("demo", "nope", "1001"));
+        assertFalse(stored("other", "c1").isOnHold());
+    }
+
+    @Test
+    void concurrentHoldsOfOneConversationHoldItExactlyOnce() throws Exception {
+        store.put(free("demo", "c1", "1001", "1002"));
+        int callers = 48;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<TransitionResult>> results = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String operator = i % 2 == 0 ? "1001" : "1002";
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return hold("demo", "c1", operator);
+                }));
+            }
+            start.countDown();
+            List<String> winners = new ArrayList<>();
+            for (Future<TransitionResult> result : results) {
+                if (result.get() instanceof TransitionResult.Applied applied) {
+                    winners.add(applied.actingOperator());
+                } else {
+                    assertRefused(Refusal.ALREADY_ON_HOLD, result.get());
+                }
+            }
+            assertEquals(1, winners.size());
+            assertEquals(winners.get(0), stored("demo", "c1").hold().orElseThrow().heldBy());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
