@@ -1,0 +1,53 @@
+package org.ccarm.protocol;
+
+/**
+ * The stable, machine-readable reasons an {@code out} document's {@code error} can
+ * carry, each with the HTTP status it travels with (websocket frames carry the same
+ * status). {@code cannot_perform_cmd} with 403 is the vendor's; the rest are this
+ * project's and are documented in the README: never rename one.
+ */
+public enum ErrorReason {
+    /** The request is well formed but a rule of the command refuses it. */
+    CANNOT_PERFORM_CMD("cannot_perform_cmd", 403),
+    /** The first path segment names no domain this server serves. */
+    UNKNOWN_DOMAIN("unknown_domain", 404),
+    /** A command name under {@code /<DOMAIN>/service/cc/arm/} this server does not know. */
+    UNKNOWN_COMMAND("unknown_command", 404),
+    /** A path outside the API. */
+    NOT_FOUND("not_found", 404),
+    /** A command was called with a method other than POST. */
+    METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** The body is larger than the configured limit. */
+    BODY_TOO_LARGE("body_too_large", 413),
+    /** The Content-Type (or its charset) is neither XML nor the JSON form. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+    /** The body is empty. */
+    EMPTY_BODY("empty_body", 400),
+    /** The body is not well-formed XML (including bytes that contradict the declared encoding). */
+    MALFORMED_XML("malformed_xml", 400),
+    /** The XML declares a DOCTYPE, which is refused whatever it holds. */
+    DOCTYPE_FORBIDDEN("doctype_forbidden", 400),
+    /** The document is well formed but not valid against the command's schema, or names no conversation. */
+    INVALID_DOCUMENT("invalid_document", 400),
+    /** The HTTP request itself could not be read (bad URI, oversize headers, ...). */
+    BAD_REQUEST("bad_request", 400),
+    /** An unexpected failure inside the server; details are in the server's log only. */
+    INTERNAL_ERROR("internal_error", 500);
+
+    private final String code;
+    private final int status;
+
+    ErrorReason(String code, int status) {
+        this.code = code;
+        this.status = status;
+    }
+
+    /** The reason as written on the wire. */
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,9 @@
+package org.ccarm.protocol;
+
+/** The forms a document can take on the wire. */
+public enum WireFormat {
+    /** The vendor's XML {@code in}/{@code out} documents. */
+    XML,
+    /** The JSON form of the same documents (PROTOCOL.md section 2). */
+    JSON
+}

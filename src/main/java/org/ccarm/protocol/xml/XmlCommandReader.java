@@ -1,0 +1,187 @@
+package org.ccarm.protocol.xml;
+
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.UnmarshallerHandler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import javax.xml.validation.Schema;
+import javax.xml.validation.ValidatorHandler;
+import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.ProtocolException;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+
+/**
+ * Reads one command's {@code in} document: parse (hardened), validate against the
+ * command's schema, bind with JAXB, then the checks the schema cannot express.
+ * Thread-safe: each thread gets its own parser, validator and unmarshaller, built
+ * once and reused, since building them is what costs.
+ */
+public final class XmlCommandReader {
+
+    private final CommandBinding binding;
+    private final HardenedXml xml;
+    private final Schema schema;
+    private final JAXBContext context;
+    private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
+
+    public XmlCommandReader(CommandBinding binding, HardenedXml xml) {
+        this.binding = binding;
+        this.xml = xml;
+        this.schema = HardenedXml.loadSchema(binding.schemaResource());
+        try {
+            this.context = JAXBContext.newInstance(binding.objectFactory());
+        } catch (JAXBException e) {
+            throw new IllegalStateException("cannot bind " + binding.command(), e);
+        }
+    }
+
+    public String command() {
+        return binding.command();
+    }
+
+    /**
+     * Reads {@code body}. With a {@code charset} (from the Content-Type) the bytes are
+     * decoded with it, strictly, and the XML declaration's encoding is ignored, as
+     * RFC 7303 says; without one the parser detects the encoding from the bytes.
+     */
+    public CommandBinding.Arguments read(byte[] body, Charset charset) throws ProtocolException {
+        if (body.length == 0) {
+            throw new ProtocolException(ErrorReason.EMPTY_BODY, "the request body is empty: expected an <in> document");
+        }
+        InputSource source = charset == null
+                ? new InputSource(new ByteArrayInputStream(body))
+                : new InputSource(new StringReader(decodeStrictly(body, charset)));
+        return checked(workers.get().parse(source));
+    }
+
+    private CommandBinding.Arguments checked(Object root) throws ProtocolException {
+        CommandBinding.Arguments arguments = binding.arguments().apply(root);
+        if (arguments == null) {
+            throw new ProtocolException(ErrorReason.INVALID_DOCUMENT,
+                    "the root element must be <in> holding <request><" + binding.command() + " .../></request>");
+        }
+        // xs:string allows "", but an empty id names nothing: refuse it as invalid, not as "not found".
+        if (arguments.conversationId().isEmpty()) {
+            throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "conversation_id must not be empty");
+        }
+        if (arguments.operatorId().isPresent() && arguments.operatorId().get().isEmpty()) {
+            throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "operator_id must not be empty when given");
+        }
+        return arguments;
+    }
+
+    private static String decodeStrictly(byte[] body, Charset charset) throws ProtocolException {
+        try {
+            String text = charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text; // a BOM is not content
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(ErrorReason.MALFORMED_XML,
+                    "the body is not valid " + charset.name() + " as its Content-Type says");
+        }
+    }
+
+    /** One thread's parse-validate-bind pipeline. */
+    private final class Worker {
+        private final XMLReader reader = xml.newReader();
+        private final ValidatorHandler validator = HardenedXml.newValidator(schema);
+        private final Unmarshaller unmarshaller;
+
+        Worker() {
+            try {
+                unmarshaller = context.createUnmarshaller();
+            } catch (JAXBException e) {
+                throw new IllegalStateException("cannot bind " + binding.command(), e);
+            }
+            reader.setContentHandler(validator);
+            reader.setErrorHandler(new Failing(ErrorReason.MALFORMED_XML));
+            validator.setErrorHandler(new Failing(ErrorReason.INVALID_DOCUMENT));
+        }
+
+        Object parse(InputSource source) throws ProtocolException {
+            UnmarshallerHandler binder = unmarshaller.getUnmarshallerHandler();
+            validator.setContentHandler(binder);
+            try {
+                reader.parse(source);
+                return binder.getResult();
+            } catch (Failure e) {
+                throw new ProtocolException(e.reason, e.getMessage());
+            } catch (HardenedXml.DoctypeForbidden e) {
+                throw new ProtocolException(ErrorReason.DOCTYPE_FORBIDDEN, e.getMessage());
+            } catch (SAXParseException e) {
+                throw new ProtocolException(ErrorReason.MALFORMED_XML, describe(e));
+            } catch (SAXException | JAXBException e) {
+                throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "the document cannot be bound: " + e.getMessage());
+            } catch (UnsupportedEncodingException e) {
+                throw new ProtocolException(ErrorReason.MALFORMED_XML,
+                        "the encoding the XML declaration names is not supported: " + e.getMessage());
+            } catch (IOException e) {
+                // Xerces reports bytes that contradict the document's encoding as an IOException.
+                throw new ProtocolException(ErrorReason.MALFORMED_XML,
+                        "the bytes do not match the document's encoding: " + e.getMessage());
+            } catch (RuntimeException e) {
+                workers.remove(); // a pipeline in an unknown state is not reused
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Turns parser and validator errors into a {@link Failure} that remembers which
+     * stage failed. It is a plain SAXException, not a SAXParseException, because the
+     * JDK's validator rewraps the latter and the reason would be lost.
+     */
+    private static final class Failing implements ErrorHandler {
+        private final ErrorReason reason;
+
+        Failing(ErrorReason reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public void warning(SAXParseException e) {
+            // warnings do not make a document unreadable
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+            throw new Failure(reason, describe(e));
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+            throw new Failure(reason, describe(e));
+        }
+    }
+
+    private static final class Failure extends SAXException {
+        private static final long serialVersionUID = 1L;
+        private final transient ErrorReason reason;
+
+        Failure(ErrorReason reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+    }
+
+    static String describe(SAXParseException e) {
+        return e.getLineNumber() > 0
+                ? "line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": " + e.getMessage()
+                : String.valueOf(e.getMessage());
+    }
+}
