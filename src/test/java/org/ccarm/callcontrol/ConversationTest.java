@@ -34,6 +34,11 @@ class ConversationTest {
     }
 
     @Test
+    void aHoldIsRecordedToTheMillisecond() {
+        assertEquals(SOME_TIME, new Hold("1001", SOME_TIME.plusNanos(456_789)).since());
+    }
+
+    @Test
     void theHoldSaysWhoAndSinceWhen() {
         Conversation c = Conversations.heldBy("1001", "demo", "c1", "1001", "1002");
         assertTrue(c.isOnHold());
