@@ -1,0 +1,11 @@
+package org.ccarm.feed;
+
+/** A feed document that is not JSON or does not describe a valid conversation. */
+public final class InvalidConversationException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public InvalidConversationException(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,55 @@
+package org.ccarm.transport.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServlet;
+import java.util.Optional;
+import java.util.Set;
+import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.feed.ConversationJson;
+import org.ccarm.protocol.AnswerEncoder;
+import org.ccarm.store.ConversationStore;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+/**
+ * The route table: every HTTP endpoint of the server, top to bottom. A more literal
+ * template wins over one with a variable in the same place, so a known command's own
+ * mapping takes precedence over the {@code {command}} catch-all.
+ */
+public final class HttpRoutes {
+
+    public static final String API = "/{domain}/service/cc/arm/";
+    public static final String FEED = "/admin/domains/{domain}/conversations/{id}";
+
+    private HttpRoutes() {}
+
+    /** What the routes are built from. */
+    public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, Set<String> domains,
+                               ConversationStore store, ConversationJson conversationJson, ObjectMapper mapper,
+                               AnswerEncoder encoder, Optional<String> adminToken, int maxBodyBytes) {}
+
+    public static ServletContextHandler build(Dependencies deps) {
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.setServletHandler(new UriTemplateServletHandler());
+        HttpAnswers answers = new HttpAnswers(deps.encoder());
+
+        // POST /{domain}/service/cc/arm/<command>: one mapping per command the server implements
+        for (String command : deps.commands()) {
+            route(context, API + command,
+                    new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.maxBodyBytes()));
+        }
+        // any other name under the API: 404 unknown_command (after the domain check)
+        route(context, API + "{command}",
+                new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.maxBodyBytes()));
+        // PUT, GET, DELETE /admin/domains/{domain}/conversations/{id}: the switch feed
+        route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.store(),
+                deps.conversationJson(), deps.mapper(), deps.maxBodyBytes()));
+        // everything else: 404 not_found
+        route(context, "/", new NotFoundServlet(answers));
+        return context;
+    }
+
+    private static void route(ServletContextHandler context, String pathSpec, HttpServlet servlet) {
+        context.addServlet(new ServletHolder(servlet), pathSpec);
+    }
+}

@@ -1,0 +1,156 @@
+package org.ccarm.transport.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.feed.ConversationJson;
+import org.ccarm.feed.InvalidConversationException;
+import org.ccarm.protocol.WireFormat;
+import org.ccarm.store.ConversationStore;
+import org.eclipse.jetty.http.BadMessageException;
+
+/**
+ * {@code /admin/domains/{domain}/conversations/{id}}: the switch feed's JSON API.
+ * PUT creates or replaces a conversation (201 or 200), GET reads it, DELETE ends it
+ * (204). Requires {@code Authorization: Bearer <token>}; with no token configured the
+ * feed does not exist (404). Errors are JSON: {@code {"error": ..., "detail": ...}}.
+ */
+final class SwitchFeedServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient PathParams params;
+    private final transient Optional<byte[]> tokenDigest;
+    private final Set<String> domains;
+    private final transient ConversationStore store;
+    private final transient ConversationJson json;
+    private final transient ObjectMapper mapper;
+    private final int maxBodyBytes;
+
+    SwitchFeedServlet(String template, Optional<String> token, Set<String> domains, ConversationStore store,
+                      ConversationJson json, ObjectMapper mapper, int maxBodyBytes) {
+        this.params = new PathParams(template);
+        this.tokenDigest = token.map(SwitchFeedServlet::sha256);
+        this.domains = Set.copyOf(domains);
+        this.store = store;
+        this.json = json;
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (tokenDigest.isEmpty()) {
+            error(response, 404, "not_found", "the switch feed is off: no admin token is configured");
+            return;
+        }
+        if (!authorised(request.getHeader("Authorization"))) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"cc-arm-server switch feed\"");
+            error(response, 401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required");
+            return;
+        }
+        Map<String, String> path = params.of(request);
+        String domain = path.get("domain");
+        if (!domains.contains(domain)) {
+            error(response, 404, "unknown_domain", "domain " + domain + " is not served here");
+            return;
+        }
+        ConversationKey key = new ConversationKey(domain, path.get("id"));
+        switch (request.getMethod()) {
+            case "GET" -> get(key, response);
+            case "PUT" -> put(key, request, response);
+            case "DELETE" -> {
+                if (store.remove(key)) {
+                    response.setStatus(204);
+                } else {
+                    notFound(key, response);
+                }
+            }
+            default -> {
+                response.setHeader("Allow", "GET, PUT, DELETE");
+                error(response, 405, "method_not_allowed", request.getMethod() + " is not allowed here");
+            }
+        }
+    }
+
+    private void get(ConversationKey key, HttpServletResponse response) throws IOException {
+        Optional<Conversation> conversation = store.find(key);
+        if (conversation.isEmpty()) {
+            notFound(key, response);
+        } else {
+            send(response, 200, json.write(conversation.get()));
+        }
+    }
+
+    private void put(ConversationKey key, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String contentType = request.getHeader("Content-Type"); // getContentType() throws on unknown charsets
+        MediaType type = MediaType.parse(contentType).orElse(null);
+        if (contentType != null && (type == null || type.format() != WireFormat.JSON)) {
+            error(response, 415, "unsupported_media_type", "send the conversation as application/json");
+            return;
+        }
+        byte[] body;
+        try {
+            body = RequestBody.read(request, maxBodyBytes);
+        } catch (RequestBody.TooLarge e) {
+            error(response, 413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
+            return;
+        } catch (BadMessageException e) {
+            error(response, 400, "bad_request", "the request body could not be read");
+            return;
+        }
+        Conversation conversation;
+        try {
+            conversation = json.read(key.domain(), key.conversationId(), body);
+        } catch (InvalidConversationException e) {
+            error(response, 400, "invalid_conversation", e.getMessage());
+            return;
+        }
+        ConversationStore.PutResult result = store.put(conversation);
+        send(response, result == ConversationStore.PutResult.CREATED ? 201 : 200, json.write(conversation));
+    }
+
+    private void notFound(ConversationKey key, HttpServletResponse response) throws IOException {
+        error(response, 404, "not_found", "conversation " + key.conversationId() + " does not exist in domain " + key.domain());
+    }
+
+    /** Compares digests with MessageDigest.isEqual, whose time does not depend on where they differ. */
+    private boolean authorised(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha256(header.substring(7).trim()), tokenDigest.get());
+    }
+
+    private void error(HttpServletResponse response, int status, String error, String detail) throws IOException {
+        ObjectNode node = mapper.createObjectNode().put("error", error).put("detail", detail);
+        send(response, status, node);
+    }
+
+    private void send(HttpServletResponse response, int status, ObjectNode node) throws IOException {
+        byte[] body = mapper.writeValueAsBytes(node);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
