@@ -1,0 +1,50 @@
+package org.ccarm.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The layering STYLE.md asks for, checked on the compiled classes. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.ccarm");
+
+    private static final String[] TRANSPORT_AND_FORMATS = {
+            "org.eclipse.jetty..", "jakarta.servlet..", "jakarta.xml.bind..", "javax.xml..", "org.xml.sax..",
+            "org.w3c.dom..", "com.fasterxml.jackson.."};
+
+    @Test
+    void theDomainKnowsNothingOfHttpXmlJsonOrJetty() {
+        noClasses().that().resideInAnyPackage("org.ccarm.callcontrol..", "org.ccarm.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT_AND_FORMATS)
+                .check(CLASSES);
+    }
+
+    @Test
+    void theDomainDoesNotReachIntoOuterLayers() {
+        noClasses().that().resideInAnyPackage("org.ccarm.callcontrol..", "org.ccarm.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.ccarm.protocol..", "org.ccarm.dispatch..", "org.ccarm.transport..", "org.ccarm.feed..",
+                        "org.ccarm.config..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTransportsImportJettyOrTheServletApi() {
+        noClasses().that().resideOutsideOfPackage("org.ccarm.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "jakarta.servlet..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theProtocolAndDispatchDoNotKnowTheirTransports() {
+        noClasses().that().resideInAnyPackage("org.ccarm.protocol..", "org.ccarm.dispatch..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ccarm.transport..")
+                .check(CLASSES);
+    }
+}
