@@ -1,0 +1,25 @@
+# cc-arm-server: build with Maven on a JDK 17, run on a JRE 17 as a non-root user.
+#   docker build -t cc-arm-server .
+#   docker run --rm -p 8080:8080 cc-arm-server
+#   docker run --rm -p 8080:8080 -v "$PWD/my-config:/app/config:ro" cc-arm-server
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY xsd xsd
+COPY src src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin ccarm \
+ && mkdir -p /app/logs && chown ccarm /app/logs
+WORKDIR /app
+COPY --from=build /src/target/cc-arm-server.jar /app/cc-arm-server.jar
+# The configuration (server.properties, logback.xml, fixtures) is a directory to mount over.
+COPY config /app/config
+USER ccarm
+# Inside a container the listener must not stay on loopback.
+ENV CCARM_HTTP_HOST=0.0.0.0
+EXPOSE 8080
+VOLUME ["/app/logs"]
+ENTRYPOINT ["java", "-jar", "/app/cc-arm-server.jar", "--config", "/app/config/server.properties"]
