@@ -3,6 +3,7 @@ package org.ccarm.protocol;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ccarm.protocol.json.JsonForm;
 import org.ccarm.protocol.xml.XmlWriter;
 
 /**
@@ -11,6 +12,7 @@ import org.ccarm.protocol.xml.XmlWriter;
  */
 public final class AnswerEncoder {
 
+    private final JsonForm jsonForm = new JsonForm();
     private final Map<WireFormat, Map<String, byte[]>> okAnswers = new EnumMap<>(WireFormat.class);
 
     public AnswerEncoder() {
@@ -27,10 +29,10 @@ public final class AnswerEncoder {
         return write(answer, format);
     }
 
-    private static byte[] write(Answer answer, WireFormat format) {
+    private byte[] write(Answer answer, WireFormat format) {
         return switch (format) {
             case XML -> XmlWriter.toBytes(OutDocuments.toElement(answer));
-            case JSON -> throw new UnsupportedOperationException("the JSON form is not written yet");
+            case JSON -> jsonForm.write(OutDocuments.toElement(answer));
         };
     }
 

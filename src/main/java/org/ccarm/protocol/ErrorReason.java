@@ -27,6 +27,15 @@ public enum ErrorReason {
     MALFORMED_XML("malformed_xml", 400),
     /** The XML declares a DOCTYPE, which is refused whatever it holds. */
     DOCTYPE_FORBIDDEN("doctype_forbidden", 400),
+    /**
+     * The body is not the JSON form of a document: not JSON, or not an array holding one
+     * element object of {@code _name}, {@code _attributes} and {@code _content}.
+     */
+    MALFORMED_JSON("malformed_json", 400),
+    /** A websocket frame whose header cannot be read: too short, or a non-digit length or id, or no command. */
+    BAD_FRAME("bad_frame", 400),
+    /** A websocket frame of a format version this server does not speak (it speaks {@code 01}). */
+    UNSUPPORTED_VERSION("unsupported_version", 400),
     /** The document is well formed but not valid against the command's schema, or names no conversation. */
     INVALID_DOCUMENT("invalid_document", 400),
     /** The HTTP request itself could not be read (bad URI, oversize headers, ...). */

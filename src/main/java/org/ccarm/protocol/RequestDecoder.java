@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ccarm.protocol.json.JsonForm;
 import org.ccarm.protocol.xml.CommandBinding;
 import org.ccarm.protocol.xml.HardenedXml;
 import org.ccarm.protocol.xml.XmlCommandReader;
@@ -12,6 +13,7 @@ import org.ccarm.protocol.xml.XmlCommandReader;
 public final class RequestDecoder {
 
     private final Map<String, XmlCommandReader> readers = new HashMap<>();
+    private final JsonForm jsonForm = new JsonForm();
 
     public RequestDecoder(List<CommandBinding> bindings) {
         HardenedXml xml = new HardenedXml();
@@ -32,7 +34,8 @@ public final class RequestDecoder {
     /**
      * Reads and validates {@code body} as {@code command}'s {@code in} document.
      *
-     * @param charset the charset the transport was told, or null to detect it from the bytes
+     * @param charset for XML, the charset the transport was told, or null to detect it
+     *                from the bytes; JSON is always UTF-8
      */
     public CommandBinding.Arguments decode(String command, WireFormat format, byte[] body, Charset charset)
             throws ProtocolException {
@@ -40,9 +43,10 @@ public final class RequestDecoder {
         if (reader == null) {
             throw new IllegalArgumentException("no binding for command " + command);
         }
-        if (format != WireFormat.XML) {
-            throw new ProtocolException(ErrorReason.UNSUPPORTED_MEDIA_TYPE, "only XML is supported");
-        }
-        return reader.read(body, charset);
+        return switch (format) {
+            case XML -> reader.read(body, charset);
+            // the JSON form becomes the same element tree and meets the same schema and checks
+            case JSON -> reader.read(jsonForm.read(body));
+        };
     }
 }

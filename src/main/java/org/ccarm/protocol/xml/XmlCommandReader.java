@@ -16,6 +16,7 @@ import javax.xml.validation.Schema;
 import javax.xml.validation.ValidatorHandler;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
+import org.ccarm.protocol.tree.Element;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
@@ -66,6 +67,15 @@ public final class XmlCommandReader {
         return checked(workers.get().parse(source));
     }
 
+    /**
+     * Reads a document given as an element tree (the JSON form): the tree is played to
+     * the same validator and binder as an XML document, so both forms meet the same
+     * schema and the same checks.
+     */
+    public CommandBinding.Arguments read(Element document) throws ProtocolException {
+        return checked(workers.get().bind(document));
+    }
+
     private CommandBinding.Arguments checked(Object root) throws ProtocolException {
         CommandBinding.Arguments arguments = binding.arguments().apply(root);
         if (arguments == null) {
@@ -114,11 +124,21 @@ public final class XmlCommandReader {
         }
 
         Object parse(InputSource source) throws ProtocolException {
+            return run(() -> reader.parse(source));
+        }
+
+        Object bind(Element document) throws ProtocolException {
+            return run(() -> TreeReplay.replay(document, validator));
+        }
+
+        private Object run(Source events) throws ProtocolException {
             UnmarshallerHandler binder = unmarshaller.getUnmarshallerHandler();
             validator.setContentHandler(binder);
             try {
-                reader.parse(source);
+                events.play();
                 return binder.getResult();
+            } catch (TreeReplay.UnboundPrefix e) {
+                throw new ProtocolException(ErrorReason.MALFORMED_JSON, e.getMessage());
             } catch (Failure e) {
                 throw new ProtocolException(e.reason, e.getMessage());
             } catch (HardenedXml.DoctypeForbidden e) {
@@ -139,6 +159,11 @@ public final class XmlCommandReader {
                 throw e;
             }
         }
+    }
+
+    /** Where a document's events come from: the parser, or a tree replayed. */
+    private interface Source {
+        void play() throws IOException, SAXException;
     }
 
     /**
