@@ -40,23 +40,25 @@ final class CommandServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var path = params.of(request);
         Call call = Call.startingNow("http", path.get("domain"), command != null ? command : path.get("command"));
-        Answer answer = dispatcher.route(call).orElseGet(() -> checkAndExecute(call, request, response));
-        answers.write(response, answer, WireFormat.XML);
+        // the raw header: Jetty's getContentType() throws on a charset it does not know
+        String contentType = request.getHeader("Content-Type");
+        Optional<MediaType> mediaType = MediaType.parse(contentType);
+        WireFormat reply = AcceptHeader.choose(request.getHeader("Accept"), MediaType.answerFormat(contentType));
+        Answer answer = dispatcher.route(call).orElseGet(() -> checkAndExecute(call, mediaType, request, response));
+        answers.write(response, answer, reply);
     }
 
-    private Answer checkAndExecute(Call call, HttpServletRequest request, HttpServletResponse response) {
+    private Answer checkAndExecute(Call call, Optional<MediaType> mediaType, HttpServletRequest request,
+                                   HttpServletResponse response) {
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
             return dispatcher.refuse(call, ErrorReason.METHOD_NOT_ALLOWED,
                     call.command() + " takes POST, not " + request.getMethod());
         }
-        // the raw header: Jetty's getContentType() throws on a charset it does not know
-        String contentType = request.getHeader("Content-Type");
-        Optional<MediaType> mediaType = MediaType.parse(contentType);
-        if (mediaType.isEmpty() || mediaType.get().format() != WireFormat.XML) {
-            return dispatcher.refuse(call, ErrorReason.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type " + contentType
-                            + " is not supported: send application/xml or text/xml (or none)");
+        if (mediaType.isEmpty()) {
+            return dispatcher.refuse(call, ErrorReason.UNSUPPORTED_MEDIA_TYPE, "Content-Type "
+                    + request.getHeader("Content-Type") + " is not supported: send application/xml or text/xml "
+                    + "(or none) for XML, application/json for the JSON form");
         }
         byte[] body;
         try {

@@ -2,6 +2,7 @@ package org.ccarm.transport.http;
 
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,9 +11,19 @@ import org.ccarm.protocol.WireFormat;
 /**
  * A request's Content-Type, read as the protocol needs it: which wire format, and
  * the charset parameter if any (it wins over an XML declaration, as RFC 7303 says).
- * No Content-Type at all means XML.
+ * No Content-Type at all means XML. The JSON form is UTF-8 (RFC 8259): any other
+ * charset for it is not supported.
  */
 record MediaType(WireFormat format, Charset charset) {
+
+    /**
+     * The format an answer defaults to, the request's own: JSON for a JSON content type
+     * (even one refused for its charset), else XML.
+     */
+    static WireFormat answerFormat(String contentType) {
+        return contentType != null
+                && contentType.split(";")[0].trim().equalsIgnoreCase("application/json") ? WireFormat.JSON : WireFormat.XML;
+    }
 
     /** Empty when the type (or its charset) is not one the API speaks. */
     static Optional<MediaType> parse(String contentType) {
@@ -43,6 +54,9 @@ record MediaType(WireFormat format, Charset charset) {
                     return Optional.empty();
                 }
             }
+        }
+        if (format == WireFormat.JSON && charset != null && !charset.equals(StandardCharsets.UTF_8)) {
+            return Optional.empty();
         }
         return Optional.of(new MediaType(format, charset));
     }
