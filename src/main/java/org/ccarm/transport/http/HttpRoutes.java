@@ -8,6 +8,7 @@ import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.protocol.AnswerEncoder;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.transport.ws.FrameTransport;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
@@ -19,6 +20,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 public final class HttpRoutes {
 
     public static final String API = "/{domain}/service/cc/arm/";
+    public static final String WEBSOCKET = API + "ws";
     public static final String FEED = "/admin/domains/{domain}/conversations/{id}";
 
     private HttpRoutes() {}
@@ -38,6 +40,8 @@ public final class HttpRoutes {
             route(context, API + command,
                     new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.maxBodyBytes()));
         }
+        // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form (upgrades only)
+        FrameTransport.install(context, WEBSOCKET, deps.dispatcher(), deps.encoder(), deps.maxBodyBytes());
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
                 new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.maxBodyBytes()));

@@ -1,0 +1,82 @@
+package org.ccarm.transport.ws;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.ccarm.dispatch.Call;
+import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.protocol.Answer;
+import org.ccarm.protocol.AnswerEncoder;
+import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.WireFormat;
+import org.ccarm.protocol.frame.FrameException;
+import org.ccarm.protocol.frame.Frames;
+import org.ccarm.protocol.frame.RequestFrame;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One websocket connection of one domain. Every text message is one frame and gets
+ * exactly one answer frame carrying its id; a client may send many without waiting.
+ * A bad frame is answered with a 4xx frame and the connection stays open: only a
+ * message over the size limit closes it (1009, by Jetty). Public because Jetty calls
+ * its methods reflectively, and refuses a class that is not.
+ */
+public final class FrameEndpoint implements Session.Listener.AutoDemanding {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrameEndpoint.class);
+
+    private final String domain;
+    private final CommandDispatcher dispatcher;
+    private final AnswerEncoder encoder;
+    private Session session;
+
+    public FrameEndpoint(String domain, CommandDispatcher dispatcher, AnswerEncoder encoder) {
+        this.domain = domain;
+        this.dispatcher = dispatcher;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        long start = System.nanoTime();
+        String id;
+        Answer answer;
+        try {
+            RequestFrame frame = Frames.read(message);
+            id = frame.id();
+            Call call = new Call("ws", domain, frame.command(), start);
+            answer = dispatcher.route(call).orElseGet(() ->
+                    dispatcher.execute(call, WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
+        } catch (FrameException e) {
+            id = e.id();
+            answer = dispatcher.refuse(new Call("ws", domain, Answer.UNKNOWN_CMD, start), e.reason(), e.detail());
+        }
+        send(id, answer);
+    }
+
+    /** Frames are text messages; a binary one is answered, not read, and the connection stays open. */
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        send(Frames.NO_ID, dispatcher.refuse(new Call("ws", domain, Answer.UNKNOWN_CMD, System.nanoTime()),
+                ErrorReason.UNSUPPORTED_MEDIA_TYPE, "frames are websocket text messages; a binary message is not read"));
+    }
+
+    private void send(String id, Answer answer) {
+        String frame = Frames.write(id, answer.status(), encoder.encode(answer, WireFormat.JSON));
+        session.sendText(frame, Callback.from(() -> { }, failure ->
+                LOG.debug("answer frame {} to {} not delivered: {}", id, session.getRemoteSocketAddress(), failure.toString())));
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.debug("websocket of domain {} failed: {}", domain, cause.toString());
+    }
+}
