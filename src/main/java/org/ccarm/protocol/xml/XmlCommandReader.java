@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import javax.xml.validation.Schema;
 import javax.xml.validation.ValidatorHandler;
 import org.ccarm.protocol.ErrorReason;
@@ -35,12 +36,14 @@ public final class XmlCommandReader {
     private final HardenedXml xml;
     private final Schema schema;
     private final JAXBContext context;
+    private final CanonicalForm canonical;
     private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
 
     public XmlCommandReader(CommandBinding binding, HardenedXml xml) {
         this.binding = binding;
         this.xml = xml;
         this.schema = HardenedXml.loadSchema(binding.schemaResource());
+        this.canonical = new CanonicalForm(binding.command());
         try {
             this.context = JAXBContext.newInstance(binding.objectFactory());
         } catch (JAXBException e) {
@@ -61,10 +64,24 @@ public final class XmlCommandReader {
         if (body.length == 0) {
             throw new ProtocolException(ErrorReason.EMPTY_BODY, "the request body is empty: expected an <in> document");
         }
+        if (asciiCompatible(charset)) {
+            CommandBinding.Arguments plain = canonical.match(body);
+            if (plain != null) {
+                return checked(plain); // valid by construction: see CanonicalForm
+            }
+        }
+        return readFully(body, charset);
+    }
+
+    /** The full way, for any document: parse, validate, bind, check. */
+    CommandBinding.Arguments readFully(byte[] body, Charset charset) throws ProtocolException {
+        if (body.length == 0) {
+            throw new ProtocolException(ErrorReason.EMPTY_BODY, "the request body is empty: expected an <in> document");
+        }
         InputSource source = charset == null
                 ? new InputSource(new ByteArrayInputStream(body))
                 : new InputSource(new StringReader(decodeStrictly(body, charset)));
-        return checked(workers.get().parse(source));
+        return bound(workers.get().parse(source));
     }
 
     /**
@@ -73,15 +90,21 @@ public final class XmlCommandReader {
      * schema and the same checks.
      */
     public CommandBinding.Arguments read(Element document) throws ProtocolException {
-        return checked(workers.get().bind(document));
+        return bound(workers.get().bind(document));
     }
 
-    private CommandBinding.Arguments checked(Object root) throws ProtocolException {
+    /** The arguments of a validated, unmarshalled root, checked. */
+    private CommandBinding.Arguments bound(Object root) throws ProtocolException {
         CommandBinding.Arguments arguments = binding.arguments().apply(root);
         if (arguments == null) {
             throw new ProtocolException(ErrorReason.INVALID_DOCUMENT,
                     "the root element must be <in> holding <request><" + binding.command() + " .../></request>");
         }
+        return checked(arguments);
+    }
+
+    /** What the schema cannot say, checked on every path. */
+    private static CommandBinding.Arguments checked(CommandBinding.Arguments arguments) throws ProtocolException {
         // xs:string allows "", but an empty id names nothing: refuse it as invalid, not as "not found".
         if (arguments.conversationId().isEmpty()) {
             throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "conversation_id must not be empty");
@@ -90,6 +113,12 @@ public final class XmlCommandReader {
             throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "operator_id must not be empty when given");
         }
         return arguments;
+    }
+
+    /** The canonical form is ASCII: it reads the same under any charset that agrees with ASCII. */
+    private static boolean asciiCompatible(Charset charset) {
+        return charset == null || charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
+                || charset.equals(StandardCharsets.ISO_8859_1);
     }
 
     private static String decodeStrictly(byte[] body, Charset charset) throws ProtocolException {
