@@ -4,9 +4,12 @@ import static org.ccarm.callcontrol.Conversations.free;
 import static org.ccarm.callcontrol.Conversations.heldBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.Optional;
+import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
@@ -48,6 +51,25 @@ class InMemoryConversationStoreTest {
         TransitionResult result = store.apply(new ConversationKey("demo", "c9"), new Transition.ReleaseHold(Optional.empty()));
         assertEquals(Refusal.NO_SUCH_CONVERSATION, ((TransitionResult.Refused) result).refusal());
         assertEquals(0, store.size());
+    }
+
+    @Test
+    void aReleaseReturnsToTheFreeStateTheConversationStartedFrom() {
+        var free = free("demo", "c1", "1001", "1002");
+        store.put(free);
+        store.apply(free.key(), new Transition.PlaceHold(Optional.of("1001"), Instant.EPOCH));
+        store.apply(free.key(), new Transition.ReleaseHold(Optional.empty()));
+        // the same instance, not an equal copy: a release leaves nothing new for the collector
+        assertSame(free, store.find(free.key()).orElseThrow());
+
+        var held = heldBy("1001", "demo", "c2", "1001");
+        store.put(held);
+        store.apply(held.key(), new Transition.ReleaseHold(Optional.empty()));
+        Conversation released = store.find(held.key()).orElseThrow();
+        assertFalse(released.isOnHold());
+        store.apply(held.key(), new Transition.PlaceHold(Optional.empty(), Instant.EPOCH));
+        store.apply(held.key(), new Transition.ReleaseHold(Optional.empty()));
+        assertSame(released, store.find(held.key()).orElseThrow());
     }
 
     @Test
