@@ -43,7 +43,7 @@ public final class AuditLog {
             return;
         }
         String shown = value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS) + "..." : value;
-        if (!shown.isEmpty() && shown.chars().allMatch(AuditLog::plain)) {
+        if (plain(shown)) {
             line.append(shown);
             return;
         }
@@ -61,7 +61,17 @@ public final class AuditLog {
         line.append('"');
     }
 
-    private static boolean plain(int c) {
-        return c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=';
+    /** Printable ASCII without space, quote, backslash or '=': safe to write bare. A loop, not a stream: it runs per call. */
+    private static boolean plain(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '=') {
+                return false;
+            }
+        }
+        return true;
     }
 }
