@@ -80,6 +80,29 @@ public final class Conversation {
         return operators.contains(operatorId);
     }
 
+    /**
+     * This conversation as a store recorded it on hold. A store may keep a hold as plain
+     * fields and rebuild the value when asked; changes themselves go through
+     * {@link Transition}s, which check the protocol's rules.
+     */
+    public Conversation recordedAsHeld(Hold recorded) {
+        if (!hasParticipant(recorded.heldBy())) {
+            throw new IllegalArgumentException(
+                    "operator " + recorded.heldBy() + " cannot hold a conversation it does not take part in");
+        }
+        return new Conversation(domain, id, operators, recorded);
+    }
+
+    /** This conversation without any hold. */
+    public Conversation free() {
+        return hold == null ? this : new Conversation(domain, id, operators, null);
+    }
+
+    /** Same domain, id and operators: the same conversation, whatever its hold. */
+    public boolean sameCallAs(Conversation other) {
+        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators);
+    }
+
     /** Only transitions in this package create the next state, after their checks. */
     Conversation withHold(Hold newHold) {
         return new Conversation(domain, id, operators, newHold);

@@ -1,10 +1,12 @@
 package org.ccarm.store;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 
@@ -21,7 +23,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     @Override
     public Optional<Conversation> find(ConversationKey key) {
         Slot slot = slot(key);
-        return slot == null ? Optional.empty() : Optional.of(slot.current);
+        return slot == null ? Optional.empty() : Optional.of(slot.current());
     }
 
     @Override
@@ -56,29 +58,47 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     /**
      * One conversation's place in the store. It keeps the conversation's free (not
-     * held) state from the start, and a release that leads back to it stores that
-     * same instance: with a million long-lived conversations, a release then leaves
-     * no new object behind for the collector to promote or trace, which measurably
-     * shortened the young pauses (README, performance).
+     * held) value and the hold as two numbers: which operator (an index into the
+     * conversation's operators) and since when. A hold or a release then writes no
+     * reference at all: nothing new for the collector to promote and later reclaim from
+     * the old generation, and no card for G1's barrier to dirty and its refinement
+     * threads to scan. Both made a store of a million conversations slower per request
+     * than one of a thousand (README, performance).
      */
     private static final class Slot {
-        private final Conversation free;
-        private volatile Conversation current; // written under this slot's lock
+        private static final int NOT_HELD = -1;
+
+        private Conversation free;
+        private int holder = NOT_HELD; // guarded by this
+        private long heldSinceMillis;
 
         Slot(Conversation conversation) {
-            this.current = conversation;
-            this.free = conversation.isOnHold()
-                    ? Conversation.of(conversation.domain(), conversation.id(), conversation.operators(), Optional.empty())
-                    : conversation;
+            this.free = conversation.free();
+            record(conversation);
+        }
+
+        synchronized Conversation current() {
+            return holder == NOT_HELD ? free : free.recordedAsHeld(
+                    new Hold(free.operators().get(holder), Instant.ofEpochMilli(heldSinceMillis)));
         }
 
         synchronized TransitionResult apply(Transition transition) {
-            TransitionResult result = transition.applyTo(current);
+            TransitionResult result = transition.applyTo(current());
             if (result instanceof TransitionResult.Applied applied) {
                 Conversation after = applied.after();
-                current = !after.isOnHold() && after.equals(free) ? free : after;
+                if (!after.sameCallAs(free)) {
+                    free = after.free();
+                }
+                record(after);
             }
             return result;
+        }
+
+        private void record(Conversation conversation) {
+            Optional<Hold> hold = conversation.hold();
+            // a holder always takes part (Conversation guarantees it), so the index is found
+            holder = hold.map(h -> free.operators().indexOf(h.heldBy())).orElse(NOT_HELD);
+            heldSinceMillis = hold.map(h -> h.since().toEpochMilli()).orElse(0L);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
@@ -70,6 +71,24 @@ class InMemoryConversationStoreTest {
         store.apply(held.key(), new Transition.PlaceHold(Optional.empty(), Instant.EPOCH));
         store.apply(held.key(), new Transition.ReleaseHold(Optional.empty()));
         assertSame(released, store.find(held.key()).orElseThrow());
+    }
+
+    @Test
+    void aHoldIsReadBackAsItWasRecorded() {
+        var free = free("demo", "c1", "1001", "1002");
+        store.put(free);
+        Instant at = Instant.parse("2026-11-25T13:03:39.123Z");
+        store.apply(free.key(), new Transition.PlaceHold(Optional.of(new String("1002")), at));
+        Conversation held = store.find(free.key()).orElseThrow();
+        assertEquals(Optional.of(new Hold("1002", at)), held.hold());
+        // the holder is the conversation's own operator string: the hold refers to nothing new
+        assertSame(held.operators().get(1), held.hold().orElseThrow().heldBy());
+        assertEquals(heldBy("1001", "demo", "c2", "1001"), put(heldBy("1001", "demo", "c2", "1001")));
+    }
+
+    private Conversation put(Conversation conversation) {
+        store.put(conversation);
+        return store.find(conversation.key()).orElseThrow();
     }
 
     @Test
