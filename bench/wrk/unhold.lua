@@ -1,22 +1,33 @@
--- call_unhold, XML over HTTP: every request releases a distinct held conversation
--- that BenchServer prepared (ids: run letter, wrk thread number, 14 hex digits).
--- Usage: wrk ... -s unhold-xml.lua URL -- RUN_LETTER
+-- call_unhold over HTTP, in either wire form: every request releases a distinct held
+-- conversation that BenchServer prepared (ids: run letter, wrk thread number, 14 hex
+-- digits, as BenchServer.id writes them).
+-- Usage: wrk ... -s unhold.lua URL -- RUN_LETTER xml|json
 local counter = 1
 function setup(thread)
   thread:set("tid", counter)
   counter = counter + 1
 end
 
-local run, n = "m", 0
+local run, form, n = "m", "xml", 0
 function init(args)
   run = args[1] or "m"
+  form = args[2] or "xml"
   wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/xml"
+  wrk.headers["Content-Type"] = form == "json" and "application/json" or "application/xml"
 end
 
+local function body(id)
+  if form == "json" then
+    return '[{"_name":"in","_content":[{"_name":"request","_content":[{"_name":"call_unhold",'
+      .. '"_attributes":{"conversation_id":"' .. id .. '"}}]}]}]'
+  end
+  return '<in><request><call_unhold conversation_id="' .. id .. '"/></request></in>'
+end
+
+-- (wrk calls request() once more on its first thread to check the script and never
+-- sends that one: that thread's first conversation simply stays held.)
 function request()
   local id = string.format("%s%d%014x", run, tid, n)
   n = n + 1
-  return wrk.format(nil, nil, nil,
-    '<in><request><call_unhold conversation_id="' .. id .. '"/></request></in>')
+  return wrk.format(nil, nil, nil, body(id))
 end

@@ -12,46 +12,70 @@ import org.ccarm.store.InMemoryConversationStore;
 
 /**
  * The real server, built by the same factory as {@code Main}, with conversations
- * prepared beforehand so that every benchmark request changes state:
+ * prepared beforehand so that every benchmark request is a real 200 with a change:
  *
- * <pre>java -cp ... org.ccarm.bench.BenchServer PORT RUNS THREADS PER_THREAD</pre>
+ * <pre>java -cp ... org.ccarm.bench.BenchServer PORT SPEC[,SPEC...]</pre>
  *
- * prepares, for each run letter in RUNS (e.g. {@code wm}: warm-up and measured) and
- * each wrk thread 1..THREADS, PER_THREAD held conversations with the ids the wrk
- * scripts send: {@link #id}. Each has operators 1001 and 1002 and is held by 1001.
+ * <ul>
+ *   <li>{@code held:RUN:THREADS:PER_THREAD} prepares, for run letter RUN and each
+ *       client thread or connection 1..THREADS, PER_THREAD held conversations with the
+ *       ids the load scripts send ({@link #id}); each has operators 1001 and 1002 and is
+ *       held by 1001, so each request releases a distinct one;</li>
+ *   <li>{@code free:SIZE} prepares SIZE conversations that are not held
+ *       ({@link #poolId}), for the scaling rows that hold and release them in turn.</li>
+ * </ul>
  */
 public final class BenchServer {
 
+    private static final List<String> OPERATORS = List.of("1001", "1002");
+    private static final Instant SINCE = Instant.parse("2026-11-25T13:03:39.123Z");
+
     private BenchServer() {}
 
-    /** The id of a prepared conversation: 16 characters like the vendor's, e.g. {@code m10000000000002a}. */
+    /** A held conversation's id: 16 characters like the vendor's, e.g. {@code m10000000000002a}. */
     public static String id(char run, int thread, long n) {
         return String.format("%c%d%014x", run, thread, n);
     }
 
+    /** A pool conversation's id, e.g. {@code s000000000000041}. */
+    public static String poolId(long index) {
+        return String.format("s%015d", index);
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        String runs = args[1];
-        int threads = Integer.parseInt(args[2]);
-        long perThread = Long.parseLong(args[3]);
         InMemoryConversationStore store = new InMemoryConversationStore();
-        prepare(store, runs, threads, perThread);
+        for (String spec : args[1].split(",")) {
+            prepare(store, spec.split(":"));
+        }
         ServerConfig config = new ServerConfig("127.0.0.1", port, Optional.empty(), ServerConfig.DEFAULT_MAX_BODY_BYTES,
                 List.of(new ServerConfig.DomainConfig("demo", Optional.empty())));
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
+        System.gc(); // start measured runs without the preparation's garbage
         System.out.println("cc-arm-server with " + store.size() + " conversations listening on " + server.uri());
         server.join();
     }
 
-    static void prepare(InMemoryConversationStore store, String runs, int threads, long perThread) {
-        List<String> operators = List.of("1001", "1002");
-        Optional<Hold> held = Optional.of(new Hold("1001", Instant.parse("2026-11-25T13:03:39.123Z")));
-        for (char run : runs.toCharArray()) {
-            for (int thread = 1; thread <= threads; thread++) {
-                for (long n = 0; n < perThread; n++) {
-                    store.put(Conversation.of("demo", id(run, thread, n), operators, held));
+    private static void prepare(InMemoryConversationStore store, String[] spec) {
+        switch (spec[0]) {
+            case "held" -> {
+                char run = spec[1].charAt(0);
+                int threads = Integer.parseInt(spec[2]);
+                long perThread = Long.parseLong(spec[3]);
+                Optional<Hold> held = Optional.of(new Hold("1001", SINCE));
+                for (int thread = 1; thread <= threads; thread++) {
+                    for (long n = 0; n < perThread; n++) {
+                        store.put(Conversation.of("demo", id(run, thread, n), OPERATORS, held));
+                    }
                 }
             }
+            case "free" -> {
+                long size = Long.parseLong(spec[1]);
+                for (long i = 0; i < size; i++) {
+                    store.put(Conversation.of("demo", poolId(i), OPERATORS, Optional.empty()));
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown spec " + String.join(":", spec));
         }
     }
 }
