@@ -13,14 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.ccarm.testing.Race;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,32 +48,16 @@ class ConcurrencyEndToEndTest {
     }
 
     /** Sends CLIENTS requests at once, each on its own connection; returns how many got each status. */
-    private static Map<Integer, Integer> race(String command, java.util.function.IntFunction<String> body) throws Exception {
+    private static Map<Integer, Integer> race(String command, IntFunction<String> body) throws Exception {
         URI uri = URI.create(SERVER.uri() + "demo/service/cc/arm/" + command);
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-        try {
-            CountDownLatch ready = new CountDownLatch(CLIENTS);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < CLIENTS; i++) {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/xml")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
-                results.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
-                }));
-            }
-            ready.await();
-            go.countDown();
-            Map<Integer, Integer> statuses = new TreeMap<>();
-            for (Future<Integer> result : results) {
-                statuses.merge(result.get(), 1, Integer::sum);
-            }
-            return statuses;
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> statuses = Race.run(CLIENTS, i -> {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/xml")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
+            return () -> client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        });
+        Map<Integer, Integer> counts = new TreeMap<>();
+        statuses.forEach(status -> counts.merge(status, 1, Integer::sum));
+        return counts;
     }
 }

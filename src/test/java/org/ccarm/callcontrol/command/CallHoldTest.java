@@ -13,16 +13,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.Race;
 import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md section 4, call_hold, at the domain level. */
@@ -91,31 +88,16 @@ class CallHoldTest {
     @Test
     void concurrentHoldsOfOneConversationHoldItExactlyOnce() throws Exception {
         store.put(free("demo", "c1", "1001", "1002"));
-        int callers = 48;
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<TransitionResult>> results = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                String operator = i % 2 == 0 ? "1001" : "1002";
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return hold("demo", "c1", operator);
-                }));
+        List<TransitionResult> results = Race.run(48, i -> () -> hold("demo", "c1", i % 2 == 0 ? "1001" : "1002"));
+        List<String> winners = new ArrayList<>();
+        for (TransitionResult result : results) {
+            if (result instanceof TransitionResult.Applied applied) {
+                winners.add(applied.actingOperator());
+            } else {
+                assertRefused(Refusal.ALREADY_ON_HOLD, result);
             }
-            start.countDown();
-            List<String> winners = new ArrayList<>();
-            for (Future<TransitionResult> result : results) {
-                if (result.get() instanceof TransitionResult.Applied applied) {
-                    winners.add(applied.actingOperator());
-                } else {
-                    assertRefused(Refusal.ALREADY_ON_HOLD, result.get());
-                }
-            }
-            assertEquals(1, winners.size());
-            assertEquals(winners.get(0), stored("demo", "c1").hold().orElseThrow().heldBy());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, winners.size());
+        assertEquals(winners.get(0), stored("demo", "c1").hold().orElseThrow().heldBy());
     }
 }

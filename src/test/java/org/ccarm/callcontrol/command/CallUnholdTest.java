@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.Race;
 import org.junit.jupiter.api.Test;
 
 /** PROTOCOL.md section 4, call_unhold, at the domain level (in-memory store, no transport). */
@@ -96,31 +92,17 @@ class CallUnholdTest {
     @Test
     void concurrentUnholdsOfOneConversationReleaseItExactlyOnce() throws Exception {
         store.put(heldBy("1001", "demo", "c1", "1001", "1002"));
-        int callers = 48;
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<TransitionResult>> results = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return unhold("demo", "c1", null);
-                }));
+        List<TransitionResult> results = Race.run(48, i -> () -> unhold("demo", "c1", null));
+        int applied = 0;
+        for (TransitionResult result : results) {
+            if (result instanceof TransitionResult.Applied) {
+                applied++;
+            } else {
+                assertRefused(Refusal.NOT_ON_HOLD, result);
             }
-            start.countDown();
-            int applied = 0;
-            for (Future<TransitionResult> result : results) {
-                if (result.get() instanceof TransitionResult.Applied) {
-                    applied++;
-                } else {
-                    assertRefused(Refusal.NOT_ON_HOLD, result.get());
-                }
-            }
-            assertEquals(1, applied);
-            assertFalse(stored("demo", "c1").isOnHold());
-        } finally {
-            pool.shutdownNow();
         }
+        assertEquals(1, applied);
+        assertFalse(stored("demo", "c1").isOnHold());
     }
 
     static TransitionResult.Refused assertRefused(Refusal expected, TransitionResult result) {
