@@ -61,9 +61,6 @@ public final class XmlCommandReader {
      * RFC 7303 says; without one the parser detects the encoding from the bytes.
      */
     public CommandBinding.Arguments read(byte[] body, Charset charset) throws ProtocolException {
-        if (body.length == 0) {
-            throw new ProtocolException(ErrorReason.EMPTY_BODY, "the request body is empty: expected an <in> document");
-        }
         if (asciiCompatible(charset)) {
             CommandBinding.Arguments plain = canonical.match(body);
             if (plain != null) {
