@@ -8,7 +8,7 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY xsd xsd
 COPY src src
-RUN mvn -B -q package -DskipTests
+RUN mvn -B -q package -Dmaven.test.skip=true
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin ccarm \

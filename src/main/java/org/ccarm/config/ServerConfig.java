@@ -1,6 +1,7 @@
 package org.ccarm.config;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,7 +52,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
     /** A configuration for tests and tools: loopback, any free port, no fixtures. */
     public static ServerConfig forTests(Optional<String> adminToken, String... domains) {
         return new ServerConfig("127.0.0.1", 0, adminToken, DEFAULT_MAX_BODY_BYTES,
-                java.util.Arrays.stream(domains).map(d -> new DomainConfig(d, Optional.empty())).toList());
+                Arrays.stream(domains).map(d -> new DomainConfig(d, Optional.empty())).toList());
     }
 
     public ServerConfig withMaxBodyBytes(int limit) {
