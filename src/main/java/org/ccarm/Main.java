@@ -49,7 +49,8 @@ public final class Main {
         }
     }
 
-    private static Path configFile(String[] args) {
+    /** The configuration file the arguments name: {@code --config FILE}, or the default. */
+    static Path configFile(String[] args) {
         if (args.length == 0) {
             return ConfigLoader.DEFAULT_FILE;
         }
