@@ -1,22 +1,23 @@
 package org.ccarm;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URL;
 import java.time.Clock;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.ccarm.callcontrol.command.Commands;
+import org.ccarm.command.CommandCatalog;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.dispatch.AuditLog;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.FixtureLoader;
-import org.ccarm.protocol.AnswerEncoder;
-import org.ccarm.protocol.RequestDecoder;
+import org.ccarm.feed.SwitchFeed;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.transport.http.HttpRoutes;
 import org.ccarm.transport.http.HttpTransport;
+import org.ccarm.transport.ws.FrameTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,9 @@ public final class CcArmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CcArmServer.class);
 
     private final HttpTransport http;
-    private final ConversationStore store;
 
-    private CcArmServer(HttpTransport http, ConversationStore store) {
+    private CcArmServer(HttpTransport http) {
         this.http = http;
-        this.store = store;
     }
 
     /** Starts on a fresh in-memory store with the configured fixtures loaded. */
@@ -42,31 +41,28 @@ public final class CcArmServer implements AutoCloseable {
     }
 
     public static CcArmServer start(ServerConfig config, ConversationStore store, Clock clock) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ConversationJson conversationJson = new ConversationJson(mapper, clock);
-        FixtureLoader fixtures = new FixtureLoader(mapper, conversationJson);
+        ConversationJson conversationJson = new ConversationJson(clock);
+        FixtureLoader fixtures = new FixtureLoader(conversationJson);
         for (ServerConfig.DomainConfig domain : config.domains()) {
             if (domain.fixture().isPresent()) {
-                int loaded = fixtures.load(domain.name(), domain.fixture().get(), store);
-                LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, domain.fixture().get());
+                URL fixture = domain.fixture().get();
+                int loaded = fixtures.load(domain.name(), fixture, store);
+                LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, fixture);
             }
         }
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name).collect(Collectors.toSet());
-        Commands commands = Commands.standard(store, clock);
-        CommandDispatcher dispatcher = new CommandDispatcher(domains, commands, RequestDecoder.standard(), new AuditLog());
-        HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, commands.names(), domains, store,
-                conversationJson, mapper, new AnswerEncoder(), config.adminToken(), config.maxBodyBytes());
-        HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), deps);
-        return new CcArmServer(http, store);
+        CommandCatalog catalog = CommandCatalog.standard(store);
+        CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, new AuditLog(), clock);
+        AnswerEncoder encoder = new AnswerEncoder();
+        HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
+                new SwitchFeed(store, conversationJson), domains, encoder, config.adminToken(), config.maxBodyBytes(),
+                (context, path) -> FrameTransport.install(context, path, dispatcher, encoder, config.maxBodyBytes()));
+        return new CcArmServer(HttpTransport.start(config.httpHost(), config.httpPort(), deps));
     }
 
     /** The base URI the server listens on, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri() {
         return http.uri();
-    }
-
-    public ConversationStore store() {
-        return store;
     }
 
     public void join() throws InterruptedException {
@@ -75,7 +71,7 @@ public final class CcArmServer implements AutoCloseable {
 
     /** Stops gracefully: requests in flight are answered first. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         http.close();
     }
 }

@@ -1,16 +1,19 @@
 package org.ccarm;
 
 import ch.qos.logback.classic.LoggerContext;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.ccarm.config.ConfigLoader;
 import org.ccarm.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar cc-arm-server.jar [--config FILE]}: loads the configuration
- * (default {@code config/server.properties}, environment variables on top), starts
+ * {@code java -jar cc-arm-server.jar [--config FILE]}: loads the configuration (the
+ * named file; else {@code config/server.properties} in the working directory when there
+ * is one; else the defaults packed in the jar), environment variables on top, starts
  * the server, logs the URL it listens on, and stops gracefully on SIGTERM.
  */
 public final class Main {
@@ -18,30 +21,31 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        Path configFile;
+        URL config;
         try {
-            configFile = configFile(args);
+            config = configLocation(args, Files.isRegularFile(ConfigLoader.DEFAULT_FILE));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println("usage: java -jar cc-arm-server.jar [--config FILE]");
             System.exit(2);
             return;
         }
-        useLogConfigBeside(configFile); // before the first logger is made
+        useLogConfigBeside(config); // before the first logger is made
         Logger log = LoggerFactory.getLogger(Main.class);
-        ServerConfig config;
+        log.info("configuration: {}", config);
+        ServerConfig settings;
         try {
-            config = ConfigLoader.load(configFile, System.getenv());
+            settings = ConfigLoader.load(config, System.getenv());
         } catch (Exception e) {
-            log.error("cannot read the configuration {}: {}", configFile, e.getMessage());
+            log.error("cannot read the configuration {}: {}", config, e.getMessage());
             System.exit(2);
             return;
         }
         try {
-            CcArmServer server = CcArmServer.start(config);
+            CcArmServer server = CcArmServer.start(settings);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, log), "shutdown"));
             log.info("cc-arm-server listening on {} (domains: {})", server.uri(),
-                    config.domains().stream().map(ServerConfig.DomainConfig::name).toList());
+                    settings.domains().stream().map(ServerConfig.DomainConfig::name).toList());
             server.join();
         } catch (Exception e) {
             log.error("cc-arm-server failed to start: {}", e.getMessage(), e);
@@ -49,22 +53,43 @@ public final class Main {
         }
     }
 
-    /** The configuration file the arguments name: {@code --config FILE}, or the default. */
-    static Path configFile(String[] args) {
-        if (args.length == 0) {
-            return ConfigLoader.DEFAULT_FILE;
-        }
-        if (args.length == 2 && args[0].equals("--config")) {
-            return Path.of(args[1]);
+    /**
+     * The configuration the arguments name: {@code --config FILE}; without arguments
+     * {@code config/server.properties} when the working directory has one, else the
+     * defaults packed in the jar, so the jar runs from any directory.
+     */
+    static URL configLocation(String[] args, boolean defaultFileExists) {
+        try {
+            if (args.length == 0) {
+                return defaultFileExists ? ConfigLoader.DEFAULT_FILE.toAbsolutePath().toUri().toURL() : ConfigLoader.packed();
+            }
+            if (args.length == 2 && args[0].equals("--config")) {
+                return Path.of(args[1]).toAbsolutePath().toUri().toURL();
+            }
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException("not a file path: " + e.getMessage());
         }
         throw new IllegalArgumentException("unknown arguments: " + String.join(" ", args));
     }
 
-    /** The log configuration lives next to the server's: {@code config/logback.xml}. */
-    private static void useLogConfigBeside(Path configFile) {
-        Path logConfig = configFile.toAbsolutePath().resolveSibling("logback.xml");
-        if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(logConfig)) {
-            System.setProperty("logback.configurationFile", logConfig.toString());
+    /** The log configuration lives next to the server's: {@code logback.xml} beside it, on disk or in the jar. */
+    private static void useLogConfigBeside(URL config) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        logConfigBeside(config).ifPresent(url -> System.setProperty("logback.configurationFile", url.toString()));
+    }
+
+    private static Optional<URL> logConfigBeside(URL config) {
+        try {
+            URL logConfig = new URL(config, "logback.xml");
+            if (logConfig.getProtocol().equals("file")) {
+                return Files.isRegularFile(Path.of(logConfig.toURI())) ? Optional.of(logConfig) : Optional.empty();
+            }
+            logConfig.openStream().close(); // inside the jar: there when it opens
+            return Optional.of(logConfig);
+        } catch (Exception e) {
+            return Optional.empty();
         }
     }
 

@@ -37,7 +37,7 @@ public final class Conversation {
         if (id.isEmpty()) {
             throw new IllegalArgumentException("a conversation id must not be empty");
         }
-        List<String> participants = List.copyOf(new LinkedHashSet<>(operators));
+        List<String> participants = distinct(operators);
         if (participants.isEmpty()) {
             throw new IllegalArgumentException("a conversation needs at least one operator");
         }
@@ -50,6 +50,17 @@ public final class Conversation {
                     "operator " + held.heldBy() + " cannot hold a conversation it does not take part in");
         }
         return new Conversation(domain, id, participants, held);
+    }
+
+    /** The operators in order without repeats; an already distinct immutable list is kept as it is. */
+    private static List<String> distinct(List<String> operators) {
+        List<String> copy = List.copyOf(operators); // the same list when it already is an immutable one
+        for (int i = 1; i < copy.size(); i++) {
+            if (copy.subList(0, i).contains(copy.get(i))) {
+                return List.copyOf(new LinkedHashSet<>(copy));
+            }
+        }
+        return copy;
     }
 
     public String domain() {
@@ -78,29 +89,6 @@ public final class Conversation {
 
     public boolean hasParticipant(String operatorId) {
         return operators.contains(operatorId);
-    }
-
-    /**
-     * This conversation as a store recorded it on hold. A store may keep a hold as plain
-     * fields and rebuild the value when asked; changes themselves go through
-     * {@link Transition}s, which check the protocol's rules.
-     */
-    public Conversation recordedAsHeld(Hold recorded) {
-        if (!hasParticipant(recorded.heldBy())) {
-            throw new IllegalArgumentException(
-                    "operator " + recorded.heldBy() + " cannot hold a conversation it does not take part in");
-        }
-        return new Conversation(domain, id, operators, recorded);
-    }
-
-    /** This conversation without any hold. */
-    public Conversation free() {
-        return hold == null ? this : new Conversation(domain, id, operators, null);
-    }
-
-    /** Same domain, id and operators: the same conversation, whatever its hold. */
-    public boolean sameCallAs(Conversation other) {
-        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators);
     }
 
     /** Only transitions in this package create the next state, after their checks. */

@@ -1,9 +1,11 @@
 package org.ccarm.config;
 
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +18,14 @@ import java.util.Set;
  * Reads a {@link ServerConfig} from a properties file, then lets the environment
  * override it: {@code CCARM_HTTP_HOST}, {@code CCARM_HTTP_PORT}, {@code CCARM_ADMIN_TOKEN}.
  * Unknown keys are refused, so a typo cannot silently leave a default in place.
- * Fixture paths are relative to the file's own directory.
+ * Fixture paths are relative to the file's own location: a directory, or the
+ * {@code config/} folder packed in the jar for the packed defaults.
  */
 public final class ConfigLoader {
 
     public static final Path DEFAULT_FILE = Path.of("config", "server.properties");
+    /** The default configuration packed in the jar, used when there is no {@link #DEFAULT_FILE}. */
+    public static final String PACKED_RESOURCE = "config/server.properties";
 
     private static final Set<String> FIXED_KEYS =
             Set.of("http.host", "http.port", "admin.token", "limits.max-body-bytes", "domains");
@@ -28,19 +33,32 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static ServerConfig load(Path file, Map<String, String> env) throws IOException {
+        return load(file.toAbsolutePath().toUri().toURL(), env);
+    }
+
+    /** The configuration packed in the jar (the shipped defaults). */
+    public static URL packed() {
+        URL url = ConfigLoader.class.getClassLoader().getResource(PACKED_RESOURCE);
+        if (url == null) {
+            throw new IllegalStateException(PACKED_RESOURCE + " is not packed in the jar");
+        }
+        return url;
+    }
+
+    /** Reads the configuration at {@code location}: a file, or a resource in the jar. */
+    public static ServerConfig load(URL location, Map<String, String> env) throws IOException {
         Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader in = new InputStreamReader(location.openStream(), StandardCharsets.UTF_8)) {
             properties.load(in);
         }
-        Path base = file.toAbsolutePath().getParent();
         try {
-            return fromProperties(properties, base, env);
+            return fromProperties(properties, location, env);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(location + ": " + e.getMessage(), e);
         }
     }
 
-    static ServerConfig fromProperties(Properties properties, Path base, Map<String, String> env) {
+    static ServerConfig fromProperties(Properties properties, URL base, Map<String, String> env) {
         List<String> domainNames = List.of(required(properties, "domains").split("\\s*,\\s*"));
         for (String key : properties.stringPropertyNames()) {
             boolean domainKey = domainNames.stream().anyMatch(d -> key.equals("domain." + d + ".fixture"));
@@ -50,8 +68,8 @@ public final class ConfigLoader {
         }
         List<ServerConfig.DomainConfig> domains = new ArrayList<>();
         for (String name : domainNames) {
-            Optional<Path> fixture = Optional.ofNullable(properties.getProperty("domain." + name + ".fixture"))
-                    .map(String::trim).filter(s -> !s.isEmpty()).map(base::resolve);
+            Optional<URL> fixture = Optional.ofNullable(properties.getProperty("domain." + name + ".fixture"))
+                    .map(String::trim).filter(s -> !s.isEmpty()).map(path -> relative(base, path));
             domains.add(new ServerConfig.DomainConfig(name, fixture));
         }
         String host = env.getOrDefault("CCARM_HTTP_HOST", properties.getProperty("http.host", "127.0.0.1")).trim();
@@ -61,6 +79,14 @@ public final class ConfigLoader {
         int maxBody = integer("limits.max-body-bytes",
                 properties.getProperty("limits.max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY_BYTES)));
         return new ServerConfig(host, port, token, maxBody, domains);
+    }
+
+    private static URL relative(URL base, String path) {
+        try {
+            return new URL(base, path);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("fixture '" + path + "' is not a path: " + e.getMessage());
+        }
     }
 
     private static String required(Properties properties, String key) {

@@ -1,7 +1,6 @@
 package org.ccarm.config;
 
-import java.nio.file.Path;
-import java.util.Arrays;
+import java.net.URL;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +17,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
     /** A domain (tenant) this server serves, with the conversations to load at start. */
-    public record DomainConfig(String name, Optional<Path> fixture) {
+    public record DomainConfig(String name, Optional<URL> fixture) {
         public DomainConfig {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(fixture, "fixture");
@@ -47,15 +46,5 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         if (adminToken.isPresent() && adminToken.get().isBlank()) {
             adminToken = Optional.empty();
         }
-    }
-
-    /** A configuration for tests and tools: loopback, any free port, no fixtures. */
-    public static ServerConfig forTests(Optional<String> adminToken, String... domains) {
-        return new ServerConfig("127.0.0.1", 0, adminToken, DEFAULT_MAX_BODY_BYTES,
-                Arrays.stream(domains).map(d -> new DomainConfig(d, Optional.empty())).toList());
-    }
-
-    public ServerConfig withMaxBodyBytes(int limit) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limit, domains);
     }
 }

@@ -1,106 +1,124 @@
 package org.ccarm.dispatch;
 
 import java.nio.charset.Charset;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
-import org.ccarm.callcontrol.TransitionResult;
-import org.ccarm.callcontrol.command.Command;
-import org.ccarm.callcontrol.command.CommandRequest;
-import org.ccarm.callcontrol.command.Commands;
+import org.ccarm.command.Command;
+import org.ccarm.command.CommandCatalog;
+import org.ccarm.command.CommandContext;
+import org.ccarm.command.Outcome;
 import org.ccarm.protocol.Answer;
+import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
-import org.ccarm.protocol.RequestDecoder;
 import org.ccarm.protocol.WireFormat;
-import org.ccarm.protocol.xml.CommandBinding;
+import org.ccarm.protocol.codec.RequestDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs command calls for every transport. A transport first asks {@link #route} (the
- * 404s), then makes its own checks (method, media type, size) and either
- * {@link #refuse}s or {@link #execute}s; every path ends in exactly one audit line.
+ * The one way in for every transport. It owns the protocol's order of checks, so that a
+ * transport cannot get it wrong: {@link #admit} checks the domain, the command, then the
+ * transport's own checks (method, media type) in that order; the transport reads the
+ * body and hands it to the {@link Admitted} call, which decodes it, runs the command
+ * and maps its outcome. Every call ends in exactly one audit line.
  */
 public final class CommandDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
     private final Set<String> domains;
-    private final Commands commands;
+    private final CommandCatalog catalog;
     private final RequestDecoder decoder;
     private final AuditLog audit;
+    private final Clock clock;
 
-    public CommandDispatcher(Set<String> domains, Commands commands, RequestDecoder decoder, AuditLog audit) {
+    public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Clock clock) {
         this.domains = Set.copyOf(domains);
-        this.commands = commands;
-        this.decoder = decoder;
+        this.catalog = catalog;
+        this.decoder = new RequestDecoder(catalog.canonicalFastPaths());
         this.audit = audit;
-        for (String name : commands.names()) {
-            if (!decoder.supports(name)) {
-                throw new IllegalArgumentException("command " + name + " has no wire binding");
-            }
-        }
+        this.clock = clock;
     }
 
     public boolean servesDomain(String domain) {
         return domains.contains(domain);
     }
 
-    public boolean knowsCommand(String command) {
-        return commands.find(command).isPresent();
-    }
-
-    /** The 404 answer when the call names an unknown domain or command; empty when it may proceed. */
-    public Optional<Answer> route(Call call) {
+    /** The checks before the body, in the protocol's order; the first that fails answers. */
+    public Admission admit(Call call, TransportChecks checks) {
         if (!servesDomain(call.domain())) {
-            return Optional.of(refuse(call, ErrorReason.UNKNOWN_DOMAIN,
-                    "domain " + call.domain() + " is not served here"));
+            return answered(call, ErrorReason.UNKNOWN_DOMAIN, "domain " + call.domain() + " is not served here");
         }
-        if (!knowsCommand(call.command())) {
-            return Optional.of(refuse(call, ErrorReason.UNKNOWN_COMMAND,
-                    "command " + call.command() + " is not known; known commands: "
-                            + String.join(", ", commands.names())));
+        Command<?> command = catalog.find(call.command());
+        if (command == null) {
+            return answered(call, ErrorReason.UNKNOWN_COMMAND, "command " + call.command()
+                    + " is not known; known commands: " + String.join(", ", catalog.names()));
         }
-        return Optional.empty();
+        Optional<Rejection> rejection = checks.method().or(checks::mediaType);
+        if (rejection.isPresent()) {
+            return answered(call, rejection.get().reason(), rejection.get().detail());
+        }
+        return new Admitted(call, command);
     }
 
-    /** An error answer for a check the transport made, audited like any other. */
-    public Answer refuse(Call call, ErrorReason reason, String detail) {
-        Answer answer = Answer.error(call.command(), knowsCommand(call.command()), reason, detail);
+    /**
+     * A call refused before it could be routed at all (a websocket message that is not
+     * a frame): answered with {@code cmd="unknown"}, and audited.
+     */
+    public Answer refuseUnrouted(Call call, ErrorReason reason, String detail) {
+        return refuse(call, reason, detail);
+    }
+
+    private Admission answered(Call call, ErrorReason reason, String detail) {
+        return new Admission.Answered(refuse(call, reason, detail));
+    }
+
+    private Answer refuse(Call call, ErrorReason reason, String detail) {
+        Answer answer = Answer.error(call.command(), catalog.find(call.command()) != null, reason, detail);
         audit.record(call, answer, null, null);
         return answer;
     }
 
-    /** Decodes the {@code in} document and runs the command. Call only after {@link #route} passed. */
-    public Answer execute(Call call, WireFormat format, byte[] body, Charset charset) {
-        String conversationId = null;
-        String actingOperator = null;
-        Answer answer;
-        try {
-            Command command = commands.find(call.command()).orElseThrow();
-            CommandBinding.Arguments arguments = decoder.decode(call.command(), format, body, charset);
-            conversationId = arguments.conversationId();
-            actingOperator = arguments.operatorId().orElse(null);
-            TransitionResult result = command.execute(
-                    new CommandRequest(call.domain(), conversationId, arguments.operatorId()));
-            if (result instanceof TransitionResult.Applied applied) {
-                actingOperator = applied.actingOperator();
-                answer = Answer.ok(call.command());
-            } else {
-                TransitionResult.Refused refused = (TransitionResult.Refused) result;
-                if (refused.actingOperator() != null) {
-                    actingOperator = refused.actingOperator();
-                }
-                answer = Answer.error(call.command(), true, ErrorReason.CANNOT_PERFORM_CMD, refused.detail());
-            }
-        } catch (ProtocolException e) {
-            answer = Answer.error(call.command(), true, e.reason(), e.detail());
-        } catch (RuntimeException e) {
-            LOG.error("{} {} in domain {} failed unexpectedly", call.transport(), call.command(), call.domain(), e);
-            answer = Answer.error(call.command(), true, ErrorReason.INTERNAL_ERROR,
-                    "the server failed to carry out the command; it has been logged");
+    /** A call that passed every check before its body; complete it exactly once. */
+    public final class Admitted implements Admission {
+        private final Call call;
+        private final Command<?> command;
+
+        private Admitted(Call call, Command<?> command) {
+            this.call = call;
+            this.command = command;
         }
-        audit.record(call, answer, conversationId, actingOperator);
-        return answer;
+
+        /** A refusal while the transport read the body (too large, unreadable, too slow). */
+        public Answer refuse(ErrorReason reason, String detail) {
+            return CommandDispatcher.this.refuse(call, reason, detail);
+        }
+
+        /** Decodes the {@code in} document and runs the command. */
+        public Answer execute(WireFormat format, byte[] body, Charset charset) {
+            Outcome outcome = null;
+            Answer answer;
+            try {
+                CommandInput input = decoder.decode(command.name(), format, body, charset);
+                outcome = run(command, input, new CommandContext(call.domain(), clock.instant()));
+                answer = outcome.isDone() ? Answer.ok(call.command())
+                        : Answer.error(call.command(), true, outcome.refusal(), outcome.detail());
+            } catch (ProtocolException e) {
+                answer = Answer.error(call.command(), true, e.reason(), e.detail());
+            } catch (RuntimeException e) {
+                LOG.error("{} {} in domain {} failed unexpectedly", call.transport(), call.command(), call.domain(), e);
+                answer = Answer.error(call.command(), true, ErrorReason.INTERNAL_ERROR,
+                        "the server failed to carry out the command; it has been logged");
+            }
+            audit.record(call, answer, outcome == null ? null : outcome.conversationId(),
+                    outcome == null ? null : outcome.actingOperator());
+            return answer;
+        }
+    }
+
+    private static <A> Outcome run(Command<A> command, CommandInput input, CommandContext context) throws ProtocolException {
+        return command.execute(command.arguments(input), context);
     }
 }

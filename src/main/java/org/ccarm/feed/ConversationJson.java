@@ -1,39 +1,86 @@
 package org.ccarm.feed;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
 
 /**
  * The feed's JSON form of a conversation:
- * {@code {"operators": ["1001", "1002"], "held_by": "1001", "held_since": "..."}}
- * as written by the switch, and {@code {"id", "domain", "operators", "held_by",
- * "held_since"}} as read back. Reading is strict (unknown fields, wrong types and
- * empty ids are refused with a message naming the field) so that a feed mistake
- * cannot create a conversation nobody meant.
+ * {@code {"operators": ["1001", "1002"], "held_by": "1001", "held_since": "..."}} as
+ * the switch writes it, and with {@code id} and {@code domain} as read back. Reading is
+ * as strict as the command API's: one JSON value and nothing after it, no duplicate
+ * key, no unknown field, no number or boolean where a string belongs, instants as
+ * {@link FeedInstant} says; a feed mistake cannot create a conversation nobody meant.
  */
 public final class ConversationJson {
 
-    private static final Set<String> WRITABLE_FIELDS = Set.of("operators", "held_by", "held_since");
+    /** A conversation as the switch reports it. */
+    record Reported(@JsonProperty("operators") List<String> operators,
+                    @JsonProperty("held_by") String heldBy,
+                    @JsonProperty("held_since") String heldSince) {}
 
-    private final ObjectMapper mapper;
+    /** One entry of a fixture file: a reported conversation with its id. */
+    record FixtureEntry(@JsonProperty("id") String id,
+                        @JsonProperty("operators") List<String> operators,
+                        @JsonProperty("held_by") String heldBy,
+                        @JsonProperty("held_since") String heldSince) {
+        Reported reported() {
+            return new Reported(operators, heldBy, heldSince);
+        }
+    }
+
+    /** A conversation as read back. */
+    @JsonPropertyOrder({"id", "domain", "operators", "held_by", "held_since"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Shown(@JsonProperty("id") String id, @JsonProperty("domain") String domain,
+                 @JsonProperty("operators") List<String> operators,
+                 @JsonProperty("held_by") String heldBy, @JsonProperty("held_since") String heldSince) {}
+
+    /** An error of the feed, as it answers it. */
+    @JsonPropertyOrder({"error", "detail"})
+    record Error(@JsonProperty("error") String error, @JsonProperty("detail") String detail) {}
+
+    private final ObjectMapper mapper = strictMapper();
     private final Clock clock;
 
-    public ConversationJson(ObjectMapper mapper, Clock clock) {
-        this.mapper = mapper;
+    public ConversationJson(Clock clock) {
         this.clock = clock;
+    }
+
+    /** A mapper that refuses anything a careful writer would not send. */
+    static ObjectMapper strictMapper() {
+        JsonMapper mapper = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Collection)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        return mapper;
     }
 
     /**
@@ -41,91 +88,92 @@ public final class ConversationJson {
      * conversation reported as held is held since now.
      */
     public Conversation read(String domain, String id, byte[] json) throws InvalidConversationException {
-        JsonNode node;
-        try {
-            node = mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new InvalidConversationException("the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new InvalidConversationException("the body cannot be read as JSON");
-        }
-        return fromNode(domain, id, node);
+        return conversation(domain, id, parse(json, mapper.constructType(Reported.class)));
     }
 
-    /** Reads one conversation of a fixture or feed document, already parsed. */
-    public Conversation fromNode(String domain, String id, JsonNode node) throws InvalidConversationException {
-        if (node == null || !node.isObject()) {
-            throw new InvalidConversationException("a conversation must be a JSON object");
+    /** Reads a fixture file: a JSON array of reported conversations, each with its id. */
+    public List<Conversation> readFixture(String domain, InputStream in) throws InvalidConversationException, IOException {
+        List<FixtureEntry> entries;
+        try {
+            entries = mapper.readValue(in, mapper.getTypeFactory().constructCollectionType(List.class, FixtureEntry.class));
+        } catch (JsonProcessingException e) {
+            throw new InvalidConversationException("not a JSON array of conversations: " + e.getOriginalMessage());
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!WRITABLE_FIELDS.contains(name)) {
-                throw new InvalidConversationException("unknown field '" + name
-                        + "': a conversation has operators, held_by and held_since");
+        if (entries == null) {
+            throw new InvalidConversationException("a fixture must be a JSON array of conversations");
+        }
+        List<Conversation> conversations = new ArrayList<>();
+        for (int index = 0; index < entries.size(); index++) {
+            FixtureEntry entry = entries.get(index);
+            if (entry == null || entry.id() == null || entry.id().isEmpty()) {
+                throw new InvalidConversationException("entry " + index + " needs a non-empty string id");
+            }
+            try {
+                conversations.add(conversation(domain, entry.id(), entry.reported()));
+            } catch (InvalidConversationException e) {
+                throw new InvalidConversationException("entry " + index + " (" + entry.id() + "): " + e.getMessage());
             }
         }
-        List<String> operators = operators(node.get("operators"));
-        Optional<String> heldBy = optionalText(node, "held_by");
-        Optional<String> heldSince = optionalText(node, "held_since");
-        if (heldBy.isEmpty() && heldSince.isPresent()) {
+        return conversations;
+    }
+
+    public byte[] write(Conversation conversation) {
+        Optional<Hold> hold = conversation.hold();
+        return bytes(new Shown(conversation.id(), conversation.domain(), conversation.operators(),
+                hold.map(Hold::heldBy).orElse(null), hold.map(h -> h.since().toString()).orElse(null)));
+    }
+
+    /** {@code {"error": "...", "detail": "..."}}, the feed's error body. */
+    public byte[] error(String error, String detail) {
+        return bytes(new Error(error, detail));
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a record of strings always serialises", e);
+        }
+    }
+
+    private <T> T parse(byte[] json, JavaType type) throws InvalidConversationException {
+        try {
+            T value = mapper.readValue(json, type);
+            if (value == null) {
+                throw new InvalidConversationException("a conversation must be a JSON object");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new InvalidConversationException("the body is not a conversation: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidConversationException("the body cannot be read as JSON");
+        }
+    }
+
+    private Conversation conversation(String domain, String id, Reported reported) throws InvalidConversationException {
+        List<String> operators = reported.operators();
+        if (operators == null || operators.isEmpty() || operators.stream().anyMatch(o -> o == null || o.isEmpty())) {
+            throw new InvalidConversationException("operators must be a non-empty array of non-empty operator ids");
+        }
+        String heldBy = reported.heldBy();
+        if (heldBy != null && heldBy.isEmpty()) {
+            throw new InvalidConversationException("held_by must be a non-empty string or null");
+        }
+        if (heldBy == null && reported.heldSince() != null) {
             throw new InvalidConversationException("held_since is given but held_by is not");
         }
-        if (heldBy.isPresent() && !operators.contains(heldBy.get())) {
-            throw new InvalidConversationException("held_by " + heldBy.get() + " is not one of the operators");
+        if (heldBy != null && !operators.contains(heldBy)) {
+            throw new InvalidConversationException("held_by " + heldBy + " is not one of the operators");
         }
         Optional<Hold> hold = Optional.empty();
-        if (heldBy.isPresent()) {
-            Instant since = heldSince.isPresent() ? instant(heldSince.get()) : clock.instant();
-            hold = Optional.of(new Hold(heldBy.get(), since));
+        if (heldBy != null) {
+            Instant since = reported.heldSince() != null ? FeedInstant.parse("held_since", reported.heldSince()) : clock.instant();
+            hold = Optional.of(new Hold(heldBy, since));
         }
         try {
             return Conversation.of(domain, id, operators, hold);
         } catch (IllegalArgumentException e) {
             throw new InvalidConversationException(e.getMessage());
-        }
-    }
-
-    public ObjectNode write(Conversation conversation) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("id", conversation.id());
-        node.put("domain", conversation.domain());
-        ArrayNode operators = node.putArray("operators");
-        conversation.operators().forEach(operators::add);
-        node.put("held_by", conversation.hold().map(Hold::heldBy).orElse(null));
-        node.put("held_since", conversation.hold().map(h -> h.since().toString()).orElse(null));
-        return node;
-    }
-
-    private static List<String> operators(JsonNode node) throws InvalidConversationException {
-        if (node == null || !node.isArray() || node.isEmpty()) {
-            throw new InvalidConversationException("operators must be a non-empty array of operator ids");
-        }
-        List<String> operators = new ArrayList<>();
-        for (JsonNode operator : node) {
-            if (!operator.isTextual() || operator.asText().isEmpty()) {
-                throw new InvalidConversationException("every operator must be a non-empty string, not " + operator);
-            }
-            operators.add(operator.asText());
-        }
-        return operators;
-    }
-
-    private static Optional<String> optionalText(JsonNode node, String field) throws InvalidConversationException {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual() || value.asText().isEmpty()) {
-            throw new InvalidConversationException(field + " must be a non-empty string or null");
-        }
-        return Optional.of(value.asText());
-    }
-
-    private static Instant instant(String text) throws InvalidConversationException {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new InvalidConversationException("held_since must be an ISO-8601 UTC instant such as 2026-11-25T13:03:39.123Z");
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.ccarm.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -57,39 +58,41 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     /**
-     * One conversation's place in the store. It keeps the conversation's free (not
-     * held) value and the hold as two numbers: which operator (an index into the
-     * conversation's operators) and since when. A hold or a release then writes no
-     * reference at all: nothing new for the collector to promote and later reclaim from
-     * the old generation, and no card for G1's barrier to dirty and its refinement
-     * threads to scan. Both made a store of a million conversations slower per request
-     * than one of a thousand (README, performance).
+     * One conversation's place in the store. It keeps the call (domain, id, operators),
+     * which never changes, and the hold as two numbers: which operator (an index into
+     * the operators) and since when. A hold or a release then writes no reference at
+     * all: nothing new for the collector to promote and later reclaim from the old
+     * generation, and no card for G1's barrier to dirty and its refinement threads to
+     * scan. Both made a store of a million conversations slower per request than one of
+     * a thousand (README, performance). The conversation handed to a transition is
+     * rebuilt from these fields; it dies young.
      */
     private static final class Slot {
         private static final int NOT_HELD = -1;
 
-        private Conversation free;
+        private final String domain;
+        private final String id;
+        private final List<String> operators;
         private int holder = NOT_HELD; // guarded by this
         private long heldSinceMillis;
 
         Slot(Conversation conversation) {
-            this.free = conversation.free();
+            this.domain = conversation.domain();
+            this.id = conversation.id();
+            this.operators = conversation.operators();
             record(conversation);
         }
 
         synchronized Conversation current() {
-            return holder == NOT_HELD ? free : free.recordedAsHeld(
-                    new Hold(free.operators().get(holder), Instant.ofEpochMilli(heldSinceMillis)));
+            Optional<Hold> hold = holder == NOT_HELD ? Optional.empty()
+                    : Optional.of(new Hold(operators.get(holder), Instant.ofEpochMilli(heldSinceMillis)));
+            return Conversation.of(domain, id, operators, hold);
         }
 
         synchronized TransitionResult apply(Transition transition) {
             TransitionResult result = transition.applyTo(current());
             if (result instanceof TransitionResult.Applied applied) {
-                Conversation after = applied.after();
-                if (!after.sameCallAs(free)) {
-                    free = after.free();
-                }
-                record(after);
+                record(applied.after()); // a transition changes the hold, never the call
             }
             return result;
         }
@@ -97,7 +100,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         private void record(Conversation conversation) {
             Optional<Hold> hold = conversation.hold();
             // a holder always takes part (Conversation guarantees it), so the index is found
-            holder = hold.map(h -> free.operators().indexOf(h.heldBy())).orElse(NOT_HELD);
+            holder = hold.map(h -> operators.indexOf(h.heldBy())).orElse(NOT_HELD);
             heldSinceMillis = hold.map(h -> h.since().toEpochMilli()).orElse(0L);
         }
     }

@@ -1,13 +1,14 @@
 package org.ccarm.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The layering STYLE.md asks for, checked on the compiled classes. */
+/** The layering of the code (README, "How the code is laid out"), checked on the compiled classes. */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -19,8 +20,13 @@ class ArchitectureTest {
             "org.w3c.dom..", "com.fasterxml.jackson.."};
 
     @Test
+    void noPackageDependsOnItselfThroughOthers() {
+        slices().matching("org.ccarm.(**)").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
     void theDomainKnowsNothingOfHttpXmlJsonOrJetty() {
-        noClasses().that().resideInAnyPackage("org.ccarm.callcontrol..", "org.ccarm.store..")
+        noClasses().that().resideInAnyPackage("org.ccarm.callcontrol..", "org.ccarm.store..", "org.ccarm.command..")
                 .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT_AND_FORMATS)
                 .check(CLASSES);
     }
@@ -29,8 +35,8 @@ class ArchitectureTest {
     void theDomainDoesNotReachIntoOuterLayers() {
         noClasses().that().resideInAnyPackage("org.ccarm.callcontrol..", "org.ccarm.store..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.ccarm.protocol..", "org.ccarm.dispatch..", "org.ccarm.transport..", "org.ccarm.feed..",
-                        "org.ccarm.config..")
+                        "org.ccarm.protocol..", "org.ccarm.command..", "org.ccarm.dispatch..", "org.ccarm.transport..",
+                        "org.ccarm.feed..", "org.ccarm.config..")
                 .check(CLASSES);
     }
 
@@ -42,9 +48,27 @@ class ArchitectureTest {
     }
 
     @Test
-    void theProtocolAndDispatchDoNotKnowTheirTransports() {
-        noClasses().that().resideInAnyPackage("org.ccarm.protocol..", "org.ccarm.dispatch..")
+    void nothingInsideKnowsTheTransports() {
+        noClasses().that().resideInAnyPackage("org.ccarm.protocol..", "org.ccarm.command..", "org.ccarm.dispatch..",
+                        "org.ccarm.feed..", "org.ccarm.callcontrol..", "org.ccarm.store..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.ccarm.transport..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void noTransportUsesTheStore() {
+        noClasses().that().resideInAnyPackage("org.ccarm.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ccarm.store..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theTransportsDoNotKnowEachOther() {
+        noClasses().that().resideInAnyPackage("org.ccarm.transport.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ccarm.transport.ws..")
+                .check(CLASSES);
+        noClasses().that().resideInAnyPackage("org.ccarm.transport.ws..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.ccarm.transport.http..")
                 .check(CLASSES);
     }
 }

@@ -30,7 +30,17 @@ class ConfigLoaderTest {
         assertEquals(Optional.empty(), config.adminToken());
         assertEquals(65536, config.maxBodyBytes());
         assertEquals("demo", config.domains().get(0).name());
-        assertTrue(Files.isRegularFile(config.domains().get(0).fixture().orElseThrow()));
+        assertTrue(Files.isRegularFile(Path.of(config.domains().get(0).fixture().orElseThrow().toURI())));
+    }
+
+    @Test
+    void thePackedDefaultsAreTheShippedFileAndReadTheirFixtureFromTheJar() throws Exception {
+        ServerConfig packed = ConfigLoader.load(ConfigLoader.packed(), Map.of());
+        assertEquals(ConfigLoader.load(ConfigLoader.DEFAULT_FILE, Map.of()).httpPort(), packed.httpPort());
+        assertEquals("demo", packed.domains().get(0).name());
+        try (var in = packed.domains().get(0).fixture().orElseThrow().openStream()) {
+            assertTrue(new String(in.readAllBytes()).contains("0647e098a4b48b05"));
+        }
     }
 
     @Test
@@ -48,7 +58,7 @@ class ConfigLoaderTest {
     @Test
     void fixturesAreResolvedBesideTheFile() throws Exception {
         Path file = write("domains = demo\ndomain.demo.fixture = fixtures/demo.json\n");
-        assertEquals(dir.resolve("fixtures/demo.json").toAbsolutePath(),
+        assertEquals(dir.resolve("fixtures/demo.json").toAbsolutePath().toUri().toURL(),
                 ConfigLoader.load(file, Map.of()).domains().get(0).fixture().orElseThrow());
     }
 

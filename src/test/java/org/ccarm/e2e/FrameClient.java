@@ -41,8 +41,9 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         closed.complete(statusCode);
+        callback.succeed();
     }
 
     void send(String frame) throws Exception {

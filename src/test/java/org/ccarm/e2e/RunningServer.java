@@ -7,6 +7,7 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ccarm.CcArmServer;
@@ -14,6 +15,8 @@ import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.TestConfigs;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -34,6 +37,7 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final ServerConfig config;
+    private final InMemoryConversationStore store = new InMemoryConversationStore();
     private CcArmServer server;
 
     public RunningServer(ServerConfig config) {
@@ -42,12 +46,12 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
 
     /** Domains {@code demo} and {@code other}, the switch feed on with {@link #TOKEN}. */
     public RunningServer() {
-        this(ServerConfig.forTests(Optional.of(TOKEN), "demo", "other"));
+        this(TestConfigs.config(Optional.of(TOKEN), "demo", "other"));
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        server = CcArmServer.start(config);
+        server = CcArmServer.start(config, store, Clock.systemUTC());
     }
 
     @Override
@@ -59,8 +63,9 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
         return server.uri();
     }
 
+    /** The store behind the server, to set up and inspect conversations directly. */
     public ConversationStore store() {
-        return server.store();
+        return store;
     }
 
     /** A request to this server, body and headers exactly as the test writes them. */

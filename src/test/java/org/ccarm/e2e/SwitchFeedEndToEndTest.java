@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.config.ServerConfig;
+import org.ccarm.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +27,7 @@ class SwitchFeedEndToEndTest {
     static final RunningServer SERVER = new RunningServer();
 
     @RegisterExtension
-    static final RunningServer FEED_OFF = new RunningServer(ServerConfig.forTests(Optional.empty(), "demo"));
+    static final RunningServer FEED_OFF = new RunningServer(TestConfigs.config(Optional.empty(), "demo"));
 
     private static RequestSpecification feed() {
         return SERVER.request().header("Authorization", "Bearer " + TOKEN).contentType("application/json");

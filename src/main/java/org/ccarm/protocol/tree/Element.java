@@ -22,11 +22,4 @@ public record Element(String name, Map<String, String> attributes, List<Node> co
     public static Element of(String name, Node... content) {
         return new Element(name, Map.of(), List.of(content));
     }
-
-    /** A copy with one more attribute, written after the existing ones. */
-    public Element withAttribute(String attribute, String value) {
-        Map<String, String> more = new LinkedHashMap<>(attributes);
-        more.put(attribute, value);
-        return new Element(name, more, content);
-    }
 }

@@ -1,6 +1,5 @@
 package org.ccarm.protocol.xml;
 
-import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.UnmarshallerHandler;
@@ -13,8 +12,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import javax.xml.validation.Schema;
 import javax.xml.validation.ValidatorHandler;
+import java.util.Map;
+import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.protocol.tree.Element;
@@ -26,33 +26,28 @@ import org.xml.sax.XMLReader;
 
 /**
  * Reads one command's {@code in} document: parse (hardened), validate against the
- * command's schema, bind with JAXB, then the checks the schema cannot express.
- * Thread-safe: each thread gets its own parser, validator and unmarshaller, built
- * once and reused, since building them is what costs.
+ * command's schema, bind with JAXB. Thread-safe: each thread gets its own parser,
+ * validator and unmarshaller, built once and reused, since building them is what costs.
+ *
+ * <p>With the canonical fast path on, a document of the plain shape nearly every client
+ * sends is recognised without a parser ({@link CanonicalXml}); anything else goes the
+ * full way.
  */
 public final class XmlCommandReader {
 
-    private final CommandBinding binding;
+    private final CommandSchema schema;
     private final HardenedXml xml;
-    private final Schema schema;
-    private final JAXBContext context;
-    private final CanonicalForm canonical;
+    private final CanonicalXml canonical; // null: every document goes the full way
     private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
 
-    public XmlCommandReader(CommandBinding binding, HardenedXml xml) {
-        this.binding = binding;
-        this.xml = xml;
-        this.schema = HardenedXml.loadSchema(binding.schemaResource());
-        this.canonical = new CanonicalForm(binding.command());
-        try {
-            this.context = JAXBContext.newInstance(binding.objectFactory());
-        } catch (JAXBException e) {
-            throw new IllegalStateException("cannot bind " + binding.command(), e);
+    public XmlCommandReader(CommandSchema schema, HardenedXml xml, boolean canonicalFastPath) {
+        if (canonicalFastPath && !schema.fitsCanonicalShape()) {
+            throw new IllegalArgumentException("command " + schema.command()
+                    + " has content or non-string attributes: a document of the canonical shape would not be valid by construction");
         }
-    }
-
-    public String command() {
-        return binding.command();
+        this.schema = schema;
+        this.xml = xml;
+        this.canonical = canonicalFastPath ? new CanonicalXml(schema.shape()) : null;
     }
 
     /**
@@ -60,18 +55,18 @@ public final class XmlCommandReader {
      * decoded with it, strictly, and the XML declaration's encoding is ignored, as
      * RFC 7303 says; without one the parser detects the encoding from the bytes.
      */
-    public CommandBinding.Arguments read(byte[] body, Charset charset) throws ProtocolException {
-        if (asciiCompatible(charset)) {
-            CommandBinding.Arguments plain = canonical.match(body);
+    public CommandInput read(byte[] body, Charset charset) throws ProtocolException {
+        if (canonical != null && asciiCompatible(charset)) {
+            Map<String, String> plain = canonical.match(body);
             if (plain != null) {
-                return checked(plain); // valid by construction: see CanonicalForm
+                return new CommandInput(schema.command(), plain); // valid by construction: see CanonicalXml
             }
         }
         return readFully(body, charset);
     }
 
-    /** The full way, for any document: parse, validate, bind, check. */
-    CommandBinding.Arguments readFully(byte[] body, Charset charset) throws ProtocolException {
+    /** The full way, for any document: parse, validate, bind. */
+    CommandInput readFully(byte[] body, Charset charset) throws ProtocolException {
         if (body.length == 0) {
             throw new ProtocolException(ErrorReason.EMPTY_BODY, "the request body is empty: expected an <in> document");
         }
@@ -86,30 +81,18 @@ public final class XmlCommandReader {
      * the same validator and binder as an XML document, so both forms meet the same
      * schema and the same checks.
      */
-    public CommandBinding.Arguments read(Element document) throws ProtocolException {
+    public CommandInput read(Element document) throws ProtocolException {
         return bound(workers.get().bind(document));
     }
 
-    /** The arguments of a validated, unmarshalled root, checked. */
-    private CommandBinding.Arguments bound(Object root) throws ProtocolException {
-        CommandBinding.Arguments arguments = binding.arguments().apply(root);
-        if (arguments == null) {
+    /** The command element's attributes of a validated, unmarshalled root. */
+    private CommandInput bound(Object root) throws ProtocolException {
+        Map<String, String> attributes = schema.attributesOf(root);
+        if (attributes == null) {
             throw new ProtocolException(ErrorReason.INVALID_DOCUMENT,
-                    "the root element must be <in> holding <request><" + binding.command() + " .../></request>");
+                    "the root element must be <in> holding <request><" + schema.command() + " .../></request>");
         }
-        return checked(arguments);
-    }
-
-    /** What the schema cannot say, checked on every path. */
-    private static CommandBinding.Arguments checked(CommandBinding.Arguments arguments) throws ProtocolException {
-        // xs:string allows "", but an empty id names nothing: refuse it as invalid, not as "not found".
-        if (arguments.conversationId().isEmpty()) {
-            throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "conversation_id must not be empty");
-        }
-        if (arguments.operatorId().isPresent() && arguments.operatorId().get().isEmpty()) {
-            throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "operator_id must not be empty when given");
-        }
-        return arguments;
+        return new CommandInput(schema.command(), attributes);
     }
 
     /** The canonical form is ASCII: it reads the same under any charset that agrees with ASCII. */
@@ -135,14 +118,14 @@ public final class XmlCommandReader {
     /** One thread's parse-validate-bind pipeline. */
     private final class Worker {
         private final XMLReader reader = xml.newReader();
-        private final ValidatorHandler validator = HardenedXml.newValidator(schema);
+        private final ValidatorHandler validator = HardenedXml.newValidator(schema.schema());
         private final Unmarshaller unmarshaller;
 
         Worker() {
             try {
-                unmarshaller = context.createUnmarshaller();
+                unmarshaller = schema.context().createUnmarshaller();
             } catch (JAXBException e) {
-                throw new IllegalStateException("cannot bind " + binding.command(), e);
+                throw new IllegalStateException("cannot bind " + schema.command(), e);
             }
             reader.setContentHandler(validator);
             reader.setErrorHandler(new Failing(ErrorReason.MALFORMED_XML));

@@ -2,12 +2,15 @@ package org.ccarm.transport.http;
 
 import java.util.Locale;
 import org.ccarm.protocol.WireFormat;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.QuotedQualityCSV;
 
 /**
  * Which wire format an answer takes: the one the request's {@code Accept} prefers
- * between XML and the JSON form, else the request's own. An {@code Accept} that names
- * neither (nor a wildcard) is not refused with 406: the request's format is what a
- * client of this API can always read.
+ * between XML and the JSON form, else the request's own (also on a tie). An
+ * {@code Accept} that names neither (nor a wildcard), or that cannot be read, is not
+ * refused with 406: the request's format is what a client of this API can always read.
+ * Jetty's {@link QuotedQualityCSV} parses the header (ranges, quoting, q-values).
  */
 final class AcceptHeader {
 
@@ -17,14 +20,14 @@ final class AcceptHeader {
         if (accept == null || accept.isBlank()) {
             return requestFormat;
         }
+        QuotedQualityCSV ranges = new QuotedQualityCSV();
+        ranges.addValue(accept);
         double json = -1;
         double xml = -1;
         double any = -1;
-        for (String range : accept.split(",")) {
-            String[] parts = range.split(";");
-            String type = parts[0].trim().toLowerCase(Locale.ROOT);
-            double q = quality(parts);
-            switch (type) {
+        for (QuotedQualityCSV.QualityValue range : ranges.getQualityValues()) {
+            double q = range.getWeight() <= 1 ? range.getWeight() : 0; // a q over 1 is not a quality
+            switch (HttpField.stripParameters(range.getValue()).trim().toLowerCase(Locale.ROOT)) {
                 case "application/json" -> json = Math.max(json, q);
                 case "application/xml", "text/xml" -> xml = Math.max(xml, q);
                 case "*/*", "application/*" -> any = Math.max(any, q);
@@ -40,20 +43,5 @@ final class AcceptHeader {
             return WireFormat.XML;
         }
         return requestFormat;
-    }
-
-    private static double quality(String[] parameters) {
-        for (int i = 1; i < parameters.length; i++) {
-            String[] parameter = parameters[i].split("=", 2);
-            if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("q")) {
-                try {
-                    double q = Double.parseDouble(parameter[1].trim());
-                    return q >= 0 && q <= 1 ? q : 0;
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-        }
-        return 1;
     }
 }

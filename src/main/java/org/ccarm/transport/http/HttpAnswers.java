@@ -3,7 +3,7 @@ package org.ccarm.transport.http;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.ccarm.protocol.Answer;
-import org.ccarm.protocol.AnswerEncoder;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.WireFormat;
 
 /** Writes an answer as an HTTP response: its status, its media type, its document. */

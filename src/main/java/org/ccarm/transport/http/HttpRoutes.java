@@ -1,19 +1,16 @@
 package org.ccarm.transport.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServlet;
 import java.util.Optional;
 import java.util.Set;
 import org.ccarm.dispatch.CommandDispatcher;
-import org.ccarm.feed.ConversationJson;
-import org.ccarm.protocol.AnswerEncoder;
-import org.ccarm.store.ConversationStore;
-import org.ccarm.transport.ws.FrameTransport;
+import org.ccarm.feed.SwitchFeed;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
- * The route table: every HTTP endpoint of the server, top to bottom. A more literal
+ * The route table: every endpoint of the server, top to bottom. A more literal
  * template wins over one with a variable in the same place, so a known command's own
  * mapping takes precedence over the {@code {command}} catch-all.
  */
@@ -25,10 +22,16 @@ public final class HttpRoutes {
 
     private HttpRoutes() {}
 
+    /** Installs a websocket endpoint at a URI template; the websocket transport provides it. */
+    @FunctionalInterface
+    public interface WebSocketInstaller {
+        void install(ServletContextHandler context, String template);
+    }
+
     /** What the routes are built from. */
-    public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, Set<String> domains,
-                               ConversationStore store, ConversationJson conversationJson, ObjectMapper mapper,
-                               AnswerEncoder encoder, Optional<String> adminToken, int maxBodyBytes) {}
+    public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
+                               AnswerEncoder encoder, Optional<String> adminToken, int maxBodyBytes,
+                               WebSocketInstaller webSocket) {}
 
     public static ServletContextHandler build(Dependencies deps) {
         ServletContextHandler context = new ServletContextHandler("/");
@@ -41,13 +44,13 @@ public final class HttpRoutes {
                     new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.maxBodyBytes()));
         }
         // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form (upgrades only)
-        FrameTransport.install(context, WEBSOCKET, deps.dispatcher(), deps.encoder(), deps.maxBodyBytes());
+        deps.webSocket().install(context, WEBSOCKET);
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
                 new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.maxBodyBytes()));
         // PUT, GET, DELETE /admin/domains/{domain}/conversations/{id}: the switch feed
-        route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.store(),
-                deps.conversationJson(), deps.mapper(), deps.maxBodyBytes()));
+        route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.feed(),
+                deps.maxBodyBytes()));
         // everything else: 404 not_found
         route(context, "/", new NotFoundServlet(answers));
         return context;

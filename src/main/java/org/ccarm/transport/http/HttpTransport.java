@@ -53,7 +53,13 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not stop cleanly", e);
+        }
     }
 }

@@ -9,10 +9,17 @@ import java.util.Optional;
 import org.ccarm.protocol.WireFormat;
 
 /**
- * A request's Content-Type, read as the protocol needs it: which wire format, and
- * the charset parameter if any (it wins over an XML declaration, as RFC 7303 says).
- * No Content-Type at all means XML. The JSON form is UTF-8 (RFC 8259): any other
- * charset for it is not supported.
+ * A request's Content-Type, read as the protocol needs it: which wire format, and the
+ * charset parameter if any (it wins over an XML declaration, as RFC 7303 says). No
+ * Content-Type at all means XML. The JSON form is UTF-8 (RFC 8259): any other charset
+ * for it is not supported.
+ *
+ * <p>Parsed here to RFC 9110's grammar ({@code type "/" subtype *(OWS ";" OWS
+ * [name "=" (token / quoted-string)])}) rather than with Jetty's
+ * {@code HttpField.getValueParameters}, which is lenient where this must not be: it
+ * takes {@code charset = UTF-16} (spaces around "=") as a parameter named
+ * {@code "charset "}, so the charset would be silently ignored, and lets a second
+ * {@code charset} override the first.
  */
 record MediaType(WireFormat format, Charset charset) {
 
@@ -21,18 +28,30 @@ record MediaType(WireFormat format, Charset charset) {
      * (even one refused for its charset), else XML.
      */
     static WireFormat answerFormat(String contentType) {
-        return contentType != null
-                && contentType.split(";")[0].trim().equalsIgnoreCase("application/json") ? WireFormat.JSON : WireFormat.XML;
+        if (contentType == null) {
+            return WireFormat.XML;
+        }
+        int end = contentType.indexOf(';');
+        String type = (end < 0 ? contentType : contentType.substring(0, end)).trim();
+        return type.equalsIgnoreCase("application/json") ? WireFormat.JSON : WireFormat.XML;
     }
 
-    /** Empty when the type (or its charset) is not one the API speaks. */
+    /** Empty when the value is not a media type, or not one the API speaks (or its charset is not). */
     static Optional<MediaType> parse(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return Optional.of(new MediaType(WireFormat.XML, null));
         }
-        String[] parts = contentType.split(";");
-        String type = parts[0].trim().toLowerCase(Locale.ROOT);
-        WireFormat format = switch (type) {
+        Lexer in = new Lexer(contentType);
+        in.skipSpace();
+        String type = in.token();
+        if (type == null || !in.take('/')) {
+            return Optional.empty();
+        }
+        String subtype = in.token();
+        if (subtype == null) {
+            return Optional.empty();
+        }
+        WireFormat format = switch ((type + "/" + subtype).toLowerCase(Locale.ROOT)) {
             case "application/xml", "text/xml" -> WireFormat.XML;
             case "application/json" -> WireFormat.JSON;
             default -> null;
@@ -40,24 +59,114 @@ record MediaType(WireFormat format, Charset charset) {
         if (format == null) {
             return Optional.empty();
         }
+        String charsetName = null;
+        while (true) {
+            in.skipSpace();
+            if (in.atEnd()) {
+                break;
+            }
+            if (!in.take(';')) {
+                return Optional.empty();
+            }
+            in.skipSpace();
+            if (in.atEnd() || in.peek() == ';') {
+                continue; // an empty parameter is allowed
+            }
+            String name = in.token();
+            if (name == null || !in.take('=')) {
+                return Optional.empty();
+            }
+            String value = in.peek() == '"' ? in.quoted() : in.token();
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (name.equalsIgnoreCase("charset")) {
+                if (charsetName != null) {
+                    return Optional.empty(); // two charsets: which one would be meant?
+                }
+                charsetName = value;
+            }
+        }
         Charset charset = null;
-        for (int i = 1; i < parts.length; i++) {
-            String[] parameter = parts[i].split("=", 2);
-            if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("charset")) {
-                String name = parameter[1].trim();
-                if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-                    name = name.substring(1, name.length() - 1);
-                }
-                try {
-                    charset = Charset.forName(name);
-                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-                    return Optional.empty();
-                }
+        if (charsetName != null) {
+            try {
+                charset = Charset.forName(charsetName);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                return Optional.empty();
             }
         }
         if (format == WireFormat.JSON && charset != null && !charset.equals(StandardCharsets.UTF_8)) {
             return Optional.empty();
         }
         return Optional.of(new MediaType(format, charset));
+    }
+
+    /** RFC 9110's tokens, spaces and quoted strings. */
+    private static final class Lexer {
+        private final String text;
+        private int i;
+
+        Lexer(String text) {
+            this.text = text;
+        }
+
+        boolean atEnd() {
+            return i >= text.length();
+        }
+
+        int peek() {
+            return atEnd() ? -1 : text.charAt(i);
+        }
+
+        boolean take(char c) {
+            if (peek() == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        void skipSpace() {
+            while (peek() == ' ' || peek() == '\t') {
+                i++;
+            }
+        }
+
+        /** One or more tchar; null when there is none here. */
+        String token() {
+            int start = i;
+            while (!atEnd() && isTchar(text.charAt(i))) {
+                i++;
+            }
+            return i > start ? text.substring(start, i) : null;
+        }
+
+        /** A quoted string, unescaped; null when it is not closed or holds a control character. */
+        String quoted() {
+            StringBuilder value = new StringBuilder();
+            i++; // the opening quote
+            while (!atEnd()) {
+                char c = text.charAt(i++);
+                if (c == '"') {
+                    return value.toString();
+                }
+                if (c == '\\') {
+                    if (atEnd()) {
+                        return null;
+                    }
+                    c = text.charAt(i++);
+                }
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    return null;
+                }
+                value.append(c);
+            }
+            return null;
+        }
+
+        private static boolean isTchar(char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
     }
 }

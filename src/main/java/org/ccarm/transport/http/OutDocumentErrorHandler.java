@@ -4,10 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.List;
 import org.ccarm.protocol.Answer;
-import org.ccarm.protocol.AnswerEncoder;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,12 +35,6 @@ final class OutDocumentErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, AnswerEncoder.contentType(WireFormat.XML));
         response.write(true, ByteBuffer.wrap(body(code)), callback);
         return true;
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, AnswerEncoder.contentType(WireFormat.XML));
-        return ByteBuffer.wrap(body(status));
     }
 
     private byte[] body(int status) {

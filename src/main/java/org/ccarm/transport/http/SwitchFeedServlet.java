@@ -1,7 +1,5 @@
 package org.ccarm.transport.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,15 +14,16 @@ import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.InvalidConversationException;
+import org.ccarm.feed.SwitchFeed;
 import org.ccarm.protocol.WireFormat;
-import org.ccarm.store.ConversationStore;
-import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpException;
 
 /**
- * {@code /admin/domains/{domain}/conversations/{id}}: the switch feed's JSON API.
- * PUT creates or replaces a conversation (201 or 200), GET reads it, DELETE ends it
- * (204). Requires {@code Authorization: Bearer <token>}; with no token configured the
- * feed does not exist (404). Errors are JSON: {@code {"error": ..., "detail": ...}}.
+ * {@code /admin/domains/{domain}/conversations/{id}}: the switch feed's JSON API over
+ * the {@link SwitchFeed} service. PUT creates or replaces a conversation (201 or 200),
+ * GET reads it, DELETE ends it (204). Requires {@code Authorization: Bearer <token>};
+ * with no token configured the feed does not exist (404). Errors are JSON:
+ * {@code {"error": ..., "detail": ...}}.
  */
 final class SwitchFeedServlet extends HttpServlet {
 
@@ -33,19 +32,16 @@ final class SwitchFeedServlet extends HttpServlet {
     private final transient PathParams params;
     private final transient Optional<byte[]> tokenDigest;
     private final Set<String> domains;
-    private final transient ConversationStore store;
+    private final transient SwitchFeed feed;
     private final transient ConversationJson json;
-    private final transient ObjectMapper mapper;
     private final int maxBodyBytes;
 
-    SwitchFeedServlet(String template, Optional<String> token, Set<String> domains, ConversationStore store,
-                      ConversationJson json, ObjectMapper mapper, int maxBodyBytes) {
+    SwitchFeedServlet(String template, Optional<String> token, Set<String> domains, SwitchFeed feed, int maxBodyBytes) {
         this.params = new PathParams(template);
         this.tokenDigest = token.map(SwitchFeedServlet::sha256);
         this.domains = Set.copyOf(domains);
-        this.store = store;
-        this.json = json;
-        this.mapper = mapper;
+        this.feed = feed;
+        this.json = feed.json();
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -71,7 +67,7 @@ final class SwitchFeedServlet extends HttpServlet {
             case "GET" -> get(key, response);
             case "PUT" -> put(key, request, response);
             case "DELETE" -> {
-                if (store.remove(key)) {
+                if (feed.end(key)) {
                     response.setStatus(204);
                 } else {
                     notFound(key, response);
@@ -85,7 +81,7 @@ final class SwitchFeedServlet extends HttpServlet {
     }
 
     private void get(ConversationKey key, HttpServletResponse response) throws IOException {
-        Optional<Conversation> conversation = store.find(key);
+        Optional<Conversation> conversation = feed.find(key);
         if (conversation.isEmpty()) {
             notFound(key, response);
         } else {
@@ -106,19 +102,18 @@ final class SwitchFeedServlet extends HttpServlet {
         } catch (RequestBody.TooLarge e) {
             error(response, 413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
             return;
-        } catch (BadMessageException e) {
+        } catch (HttpException.RuntimeException e) {
             error(response, 400, "bad_request", "the request body could not be read");
             return;
         }
-        Conversation conversation;
+        SwitchFeed.Reported reported;
         try {
-            conversation = json.read(key.domain(), key.conversationId(), body);
+            reported = feed.report(key, body);
         } catch (InvalidConversationException e) {
             error(response, 400, "invalid_conversation", e.getMessage());
             return;
         }
-        ConversationStore.PutResult result = store.put(conversation);
-        send(response, result == ConversationStore.PutResult.CREATED ? 201 : 200, json.write(conversation));
+        send(response, reported.created() ? 201 : 200, json.write(reported.conversation()));
     }
 
     private void notFound(ConversationKey key, HttpServletResponse response) throws IOException {
@@ -134,12 +129,10 @@ final class SwitchFeedServlet extends HttpServlet {
     }
 
     private void error(HttpServletResponse response, int status, String error, String detail) throws IOException {
-        ObjectNode node = mapper.createObjectNode().put("error", error).put("detail", detail);
-        send(response, status, node);
+        send(response, status, json.error(error, detail));
     }
 
-    private void send(HttpServletResponse response, int status, ObjectNode node) throws IOException {
-        byte[] body = mapper.writeValueAsBytes(node);
+    private static void send(HttpServletResponse response, int status, byte[] body) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setContentLength(body.length);

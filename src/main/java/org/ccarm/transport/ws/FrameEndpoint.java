@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.protocol.Answer;
-import org.ccarm.protocol.AnswerEncoder;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.frame.FrameException;
@@ -52,11 +53,11 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
             RequestFrame frame = Frames.read(message);
             id = frame.id();
             Call call = new Call("ws", domain, frame.command(), start);
-            answer = dispatcher.route(call).orElseGet(() ->
-                    dispatcher.execute(call, WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
+            answer = dispatcher.admit(call, TransportChecks.NONE).orElse(admitted ->
+                    admitted.execute(WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
         } catch (FrameException e) {
             id = e.id();
-            answer = dispatcher.refuse(new Call("ws", domain, Answer.UNKNOWN_CMD, start), e.reason(), e.detail());
+            answer = dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, start), e.reason(), e.detail());
         }
         send(id, answer);
     }
@@ -65,7 +66,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
-        send(Frames.NO_ID, dispatcher.refuse(new Call("ws", domain, Answer.UNKNOWN_CMD, System.nanoTime()),
+        send(Frames.NO_ID, dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, System.nanoTime()),
                 ErrorReason.UNSUPPORTED_MEDIA_TYPE, "frames are websocket text messages; a binary message is not read"));
     }
 

@@ -3,7 +3,7 @@ package org.ccarm.transport.ws;
 import java.time.Duration;
 import java.util.Map;
 import org.ccarm.dispatch.CommandDispatcher;
-import org.ccarm.protocol.AnswerEncoder;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;

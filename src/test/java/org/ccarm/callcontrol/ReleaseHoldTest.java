@@ -1,4 +1,4 @@
-package org.ccarm.callcontrol.command;
+package org.ccarm.callcontrol;
 
 import static org.ccarm.callcontrol.Conversations.free;
 import static org.ccarm.callcontrol.Conversations.heldBy;
@@ -9,22 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
-import org.ccarm.callcontrol.Conversation;
-import org.ccarm.callcontrol.ConversationKey;
-import org.ccarm.callcontrol.Refusal;
-import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.testing.Race;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md section 4, call_unhold, at the domain level (in-memory store, no transport). */
-class CallUnholdTest {
+/** The rules of call_unhold (docs/protocol.md, "Rules"), at the domain level: the transition on the in-memory store. */
+class ReleaseHoldTest {
 
     private final InMemoryConversationStore store = new InMemoryConversationStore();
-    private final CallUnhold unhold = new CallUnhold(store);
 
     private TransitionResult unhold(String domain, String id, String operator) {
-        return unhold.execute(new CommandRequest(domain, id, Optional.ofNullable(operator)));
+        return store.apply(new ConversationKey(domain, id), new Transition.ReleaseHold(Optional.ofNullable(operator)));
     }
 
     private Conversation stored(String domain, String id) {

@@ -11,20 +11,34 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ccarm.command.CommandCatalog;
+import org.ccarm.protocol.CommandInput;
+import org.ccarm.protocol.CommandShape;
 import org.ccarm.protocol.ProtocolException;
+import org.ccarm.store.InMemoryConversationStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The canonical fast path must be invisible: for every document, reading it with the
  * shortcut gives exactly what the full parse-validate-bind path gives (the same
- * arguments, or the same refusal). Documents are generated around the canonical shape
- * with every variation that matters to XML or to the schema, then mutated byte by byte.
+ * attributes, or the same refusal). Run for every command that opts in to the fast
+ * path. Documents are generated around the canonical shape, with the command's own
+ * attributes and every variation that matters to XML or to the schema, then mutated
+ * byte by byte.
  */
-class CanonicalFormDifferentialTest {
+class CanonicalXmlDifferentialTest {
 
     private static final HardenedXml XML = new HardenedXml();
-    private static final XmlCommandReader UNHOLD = new XmlCommandReader(CommandBinding.callUnhold(), XML);
-    private static final CanonicalForm CANONICAL = new CanonicalForm("call_unhold");
+
+    /** Every command the server declares with the canonical fast path. */
+    static Stream<String> commandsWithTheFastPath() {
+        CommandCatalog catalog = CommandCatalog.standard(new InMemoryConversationStore());
+        return catalog.canonicalFastPaths().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey);
+    }
 
     // Each category: the variations the canonical shape allows, then ones it must decline.
     private static final String[] SPACE = {"", "", "", " ", "\n", "\t", "\r\n", "  \n  "};
@@ -37,27 +51,33 @@ class CanonicalFormDifferentialTest {
                     "<!DOCTYPE in>", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>", "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"}};
     private static final String[][] ROOT = {{"in"}, {"In", "x:in", "in xmlns=\"urn:x\"", "in a=\"1\"", "in xmlns:x=\"urn:x\""}};
     private static final String[][] REQUEST = {{"request"}, {"Request", "request a=\"1\"", "requests"}};
-    private static final String[][] COMMAND = {{"call_unhold"}, {"call_hold", "call_unholdx", "x:call_unhold", "Call_unhold"}};
+    private static final String[][] COMMAND = {{"CMD"}, {"call_other", "CMDx", "x:CMD", "CMD_", "in"}};
     private static final String[][] VALUE = {
             {"0647e098a4b48b05", "1002", "", " ", "a b", "a>b", "x'y", "x\"y", "]]>", "a/b", "~!@#$%^*()_+{}|:?[];,.", "=", "-"},
             {"a\tb", "a\nb", "a\rb", "a&amp;b", "a&b", "a<b", "caf\u00e9", "&#x41;", "\u0001", "\u007f", "\u00a0"}};
-    private static final String[][] CLOSE = {{"/>", " />", "\n/>", "></call_unhold>", "></call_unhold >", "></call_unhold\n>"},
-            {"> </call_unhold>", "></ call_unhold>", "></call_hold>", "/ >", ">", "><!--x--></call_unhold>", "/>/>"}};
+    private static final String[][] CLOSE = {{"/>", " />", "\n/>", "></CMD>", "></CMD >", "></CMD\n>"},
+            {"> </CMD>", "></ CMD>", "></call_other>", "/ >", ">", "><!--x--></CMD>", "/>/>"}};
     private static final String[][] TAIL = {{"", " ", "\n", "\r\n\t"}, {"<!-- x -->", "x", "<in/>", "\u0000", "<?pi?>"}};
     private static final String[][] OTHER_ATTRIBUTE = {{}, {"colour", "xmlns:x", "x:id", "xmlns"}};
 
-    @Test
-    void theShortcutNeverChangesAnAnswer() throws Exception {
+    @ParameterizedTest
+    @MethodSource("commandsWithTheFastPath")
+    void theShortcutNeverChangesAnAnswer(String command) throws Exception {
+        CommandSchema schema = CommandSchema.of(command);
+        XmlCommandReader reader = new XmlCommandReader(schema, XML, true);
+        CanonicalXml canonical = new CanonicalXml(schema.shape());
         Random random = new Random(20261125);
         int shortcut = 0;
         int documents = 0;
         for (int n = 0; n < 12_000; n++) {
-            String document = generate(random);
+            String document = generate(random, schema.shape());
             for (byte[] body : List.of(document.getBytes(StandardCharsets.UTF_8), mutate(document, random))) {
                 for (Charset charset : new Charset[] {null, StandardCharsets.UTF_8}) {
                     documents++;
-                    assertSameOutcome(body, charset);
-                    if (CANONICAL.match(body) != null) {
+                    Object fast = outcome(() -> reader.read(body, charset));
+                    Object full = outcome(() -> reader.readFully(body, charset));
+                    assertEquals(full, fast, () -> "differs for: " + new String(body, StandardCharsets.UTF_8));
+                    if (canonical.match(body) != null) {
                         shortcut++;
                     }
                 }
@@ -69,27 +89,29 @@ class CanonicalFormDifferentialTest {
 
     @Test
     void theVendorsDocumentsTakeTheShortcut() {
-        assertNotNull(CANONICAL.match("<in><request><call_unhold conversation_id=\"0647e098a4b48b05\"/></request></in>".getBytes()));
-        assertNotNull(CANONICAL.match(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<in>\n  <request>\n"
+        CanonicalXml canonical = new CanonicalXml(CommandSchema.of("call_unhold").shape());
+        assertNotNull(canonical.match("<in><request><call_unhold conversation_id=\"0647e098a4b48b05\"/></request></in>".getBytes()));
+        assertNotNull(canonical.match(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<in>\n  <request>\n"
                 + "    <call_unhold conversation_id=\"0647e098a4b48b05\" operator_id=\"1002\"/>\n  </request>\n</in>\n").getBytes()));
-        assertNull(CANONICAL.match("<in><request><call_unhold conversation_id=\"x\"> </call_unhold></request></in>".getBytes()));
+        assertNull(canonical.match("<in><request><call_unhold conversation_id=\"x\"> </call_unhold></request></in>".getBytes()));
     }
 
-    private static void assertSameOutcome(byte[] body, Charset charset) {
-        String shortcut = outcome(() -> UNHOLD.read(body, charset));
-        String full = outcome(() -> UNHOLD.readFully(body, charset));
-        assertEquals(full, shortcut, () -> "differs for: " + new String(body, StandardCharsets.UTF_8));
+    @Test
+    void anAttributeWithoutItsValueIsNotMistakenForTheNextOne() {
+        CanonicalXml canonical = new CanonicalXml(CommandSchema.of("call_unhold").shape());
+        assertNull(canonical.match("<in><request><call_unhold conversation_id operator_id=\"1\"/></request></in>".getBytes()));
     }
 
     private interface Read {
-        CommandBinding.Arguments run() throws ProtocolException;
+        CommandInput run() throws ProtocolException;
     }
 
-    private static String outcome(Read read) {
+    /** The attributes read (compared as a map, in any order), or the reason of the refusal. */
+    private static Object outcome(Read read) {
         try {
-            return read.run().toString();
+            return read.run();
         } catch (ProtocolException e) {
-            return e.reason().toString();
+            return e.reason();
         }
     }
 
@@ -98,7 +120,7 @@ class CanonicalFormDifferentialTest {
      * order, declaration and values); a wild one may take any variation. Mutating clean
      * documents byte by byte gives the near misses that matter most.
      */
-    private static String generate(Random r) {
+    private static String generate(Random r, CommandShape shape) {
         boolean wild = r.nextInt(3) == 0;
         StringBuilder d = new StringBuilder();
         d.append(pick(r, DECLARATION, wild));
@@ -107,25 +129,30 @@ class CanonicalFormDifferentialTest {
         }
         String root = pick(r, ROOT, wild);
         String request = pick(r, REQUEST, wild);
-        String command = pick(r, COMMAND, wild);
+        String command = pick(r, COMMAND, wild).replace("CMD", shape.command());
         d.append('<').append(root).append(pick(r, SPACE)).append('>').append(pick(r, SPACE));
         d.append('<').append(request).append(pick(r, SPACE)).append('>').append(pick(r, SPACE));
         d.append('<').append(command);
         List<String> attributes = new ArrayList<>();
-        if (!wild || r.nextInt(10) > 0) {
-            attributes.add(attribute(r, "conversation_id", wild));
+        for (String name : shape.required()) {
+            if (!wild || r.nextInt(10) > 0) {
+                attributes.add(attribute(r, name, wild));
+            }
         }
-        if (r.nextBoolean()) {
-            attributes.add(attribute(r, "operator_id", wild));
+        for (String name : shape.optional()) {
+            if (r.nextBoolean()) {
+                attributes.add(attribute(r, name, wild));
+            }
         }
         if (wild && r.nextInt(4) == 0) {
-            attributes.add(attribute(r, r.nextBoolean() ? "conversation_id" : pick(r, OTHER_ATTRIBUTE, true), true));
+            String repeated = shape.attributes().isEmpty() ? "x" : shape.attributes().get(r.nextInt(shape.attributes().size()));
+            attributes.add(attribute(r, r.nextBoolean() ? repeated : pick(r, OTHER_ATTRIBUTE, true), true));
         }
         Collections.shuffle(attributes, r);
         for (String attribute : attributes) {
             d.append(wild && r.nextInt(12) == 0 ? "" : " " + pick(r, SPACE)).append(attribute);
         }
-        String close = pick(r, CLOSE, wild);
+        String close = pick(r, CLOSE, wild).replace("CMD", shape.command());
         d.append(close.startsWith("/") || !wild ? pick(r, SPACE).replace("\r\n", "") : pick(r, SPACE)).append(close).append(pick(r, SPACE));
         d.append("</").append(request.split(" ")[0]).append(pick(r, SPACE)).append('>').append(pick(r, SPACE));
         d.append("</").append(root.split(" ")[0]).append(pick(r, SPACE)).append('>');

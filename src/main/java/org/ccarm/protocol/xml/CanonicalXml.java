@@ -1,18 +1,24 @@
 package org.ccarm.protocol.xml;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ccarm.protocol.CommandShape;
 
 /**
  * Recognises, byte by byte, the plain shape nearly every client sends:
  *
  * <pre>
  * [&lt;?xml version="1.0" [encoding="UTF-8"]?&gt;]
- * &lt;in&gt;&lt;request&gt;&lt;CMD conversation_id="..." [operator_id="..."]/&gt;&lt;/request&gt;&lt;/in&gt;
+ * &lt;in&gt;&lt;request&gt;&lt;CMD a="..." b="..."/&gt;&lt;/request&gt;&lt;/in&gt;
  * </pre>
  *
- * with whitespace where XML allows it, either quote, attributes in either order, and
- * {@code <CMD ...></CMD>} for {@code <CMD .../>}. Such a document is well formed and
+ * with whitespace where XML allows it, either quote, the command's attributes in any
+ * order (the required ones present, none twice), and {@code <CMD ...></CMD>} for
+ * {@code <CMD .../>}. The command's name and attributes come from its schema
+ * ({@link CommandShape}), whose command element has string attributes only. Such a
+ * document is well formed and
  * valid against the command's schema by construction, so parsing and validating it
  * with Xerces could only confirm what this already knows; it is the single biggest
  * cost of a request (see the README's performance section).
@@ -24,7 +30,7 @@ import java.util.Optional;
  * A differential test feeds both paths thousands of generated documents and checks
  * that this never accepts what the full path refuses, nor reads different values.
  */
-final class CanonicalForm {
+final class CanonicalXml {
 
     private static final byte[] DECLARATION = ascii("<?xml");
     private static final byte[] VERSION = ascii("version");
@@ -33,17 +39,21 @@ final class CanonicalForm {
     private static final byte[] UTF_8 = ascii("UTF-8");
     private static final byte[] IN = ascii("in");
     private static final byte[] REQUEST = ascii("request");
-    private static final byte[] CONVERSATION_ID = ascii("conversation_id");
-    private static final byte[] OPERATOR_ID = ascii("operator_id");
 
     private final byte[] command;
+    private final List<String> names;
+    private final byte[][] attributes; // the names as bytes, same order
+    private final int required; // the first `required` attributes are required
 
-    CanonicalForm(String command) {
-        this.command = ascii(command);
+    CanonicalXml(CommandShape shape) {
+        this.command = ascii(shape.command());
+        this.names = shape.attributes();
+        this.attributes = names.stream().map(CanonicalXml::ascii).toArray(byte[][]::new);
+        this.required = shape.required().size();
     }
 
-    /** The document's arguments, or null when it is not of the canonical shape. */
-    CommandBinding.Arguments match(byte[] body) {
+    /** The command element's attributes, or null when the document is not of the canonical shape. */
+    Map<String, String> match(byte[] body) {
         Cursor c = new Cursor(body);
         if (c.startsWith(DECLARATION)) {
             if (!declaration(c)) {
@@ -58,8 +68,7 @@ final class CanonicalForm {
         if (!c.expect('<') || !c.name(command)) {
             return null;
         }
-        String conversationId = null;
-        String operatorId = null;
+        String[] values = new String[attributes.length];
         while (true) {
             boolean spaced = c.skipSpace();
             if (c.peek() == '/' || c.peek() == '>') {
@@ -68,29 +77,38 @@ final class CanonicalForm {
             if (!spaced) {
                 return null; // attributes must be separated by whitespace
             }
-            if (c.word(CONVERSATION_ID) && conversationId == null) {
-                conversationId = c.attributeValue();
-                if (conversationId == null) {
-                    return null;
-                }
-            } else if (c.word(OPERATOR_ID) && operatorId == null) {
-                operatorId = c.attributeValue();
-                if (operatorId == null) {
-                    return null;
-                }
-            } else {
+            int which = c.attributeName(attributes);
+            if (which < 0 || values[which] != null) {
+                return null; // unknown, or repeated
+            }
+            values[which] = c.attributeValue();
+            if (values[which] == null) {
                 return null;
             }
         }
         boolean closed = c.expect('/') ? c.expect('>') : c.expect('>') && c.closeTag(command);
-        if (!closed || conversationId == null) {
+        if (!closed) {
             return null;
+        }
+        for (int k = 0; k < required; k++) {
+            if (values[k] == null) {
+                return null;
+            }
         }
         if (!c.closeTagAfterSpace(REQUEST) || !c.closeTagAfterSpace(IN)) {
             return null;
         }
         c.skipSpace();
-        return c.atEnd() ? new CommandBinding.Arguments(conversationId, Optional.ofNullable(operatorId)) : null;
+        if (!c.atEnd()) {
+            return null;
+        }
+        Map<String, String> found = new HashMap<>(4);
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] != null) {
+                found.put(names.get(k), values[k]);
+            }
+        }
+        return found;
     }
 
     /** {@code <?xml version="1.0"?>} or {@code <?xml version="1.0" encoding="UTF-8"?>}, at the very start. */
@@ -180,17 +198,32 @@ final class CanonicalForm {
             return true;
         }
 
-        /** An attribute (or pseudo-attribute) name and its {@code =}, with optional space around it. */
+        /**
+         * An attribute (or pseudo-attribute) name and its {@code =}, with optional space
+         * around it. On a mismatch the position is left where it was.
+         */
         boolean word(byte[] token) {
+            int start = i;
             if (!name(token)) {
                 return false;
             }
             skipSpace();
             if (!expect('=')) {
+                i = start;
                 return false;
             }
             skipSpace();
             return true;
+        }
+
+        /** Which of {@code names} starts here, followed by its {@code =}; -1 when none. */
+        int attributeName(byte[][] names) {
+            for (int k = 0; k < names.length; k++) {
+                if (word(names[k])) {
+                    return k;
+                }
+            }
+            return -1;
         }
 
         /** {@code S? <name S? >}: an opening tag without attributes. */

@@ -1,37 +1,29 @@
-package org.ccarm.callcontrol.command;
+package org.ccarm.callcontrol;
 
 import static org.ccarm.callcontrol.Conversations.free;
 import static org.ccarm.callcontrol.Conversations.heldBy;
-import static org.ccarm.callcontrol.command.CallUnholdTest.assertRefused;
+import static org.ccarm.callcontrol.ReleaseHoldTest.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ccarm.callcontrol.Conversation;
-import org.ccarm.callcontrol.ConversationKey;
-import org.ccarm.callcontrol.Hold;
-import org.ccarm.callcontrol.Refusal;
-import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.testing.Race;
 import org.junit.jupiter.api.Test;
 
-/** PROTOCOL.md section 4, call_hold, at the domain level. */
-class CallHoldTest {
+/** The rules of call_hold (docs/protocol.md, "Rules"), at the domain level: the transition on the in-memory store. */
+class PlaceHoldTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T13:03:39.123Z");
 
     private final InMemoryConversationStore store = new InMemoryConversationStore();
-    private final CallHold hold = new CallHold(store, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private TransitionResult hold(String domain, String id, String operator) {
-        return hold.execute(new CommandRequest(domain, id, Optional.ofNullable(operator)));
+        return store.apply(new ConversationKey(domain, id), new Transition.PlaceHold(Optional.ofNullable(operator), NOW));
     }
 
     private Conversation stored(String domain, String id) {

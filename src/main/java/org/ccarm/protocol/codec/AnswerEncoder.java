@@ -1,8 +1,11 @@
-package org.ccarm.protocol;
+package org.ccarm.protocol.codec;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ccarm.protocol.Answer;
+import org.ccarm.protocol.OutDocuments;
+import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.json.JsonForm;
 import org.ccarm.protocol.xml.XmlWriter;
 

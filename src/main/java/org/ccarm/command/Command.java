@@ -1,0 +1,33 @@
+package org.ccarm.command;
+
+import org.ccarm.protocol.CommandInput;
+import org.ccarm.protocol.ProtocolException;
+
+/**
+ * One command of the API, declared once. From this declaration the server routes
+ * {@code /<DOMAIN>/service/cc/arm/<name>} and the websocket frames naming it, decodes
+ * its {@code in} document against {@code xsd/<name>.xsd} (the build generates the JAXB
+ * classes from it), runs it and writes its audit line and answer.
+ *
+ * @param <A> the command's typed arguments
+ */
+public interface Command<A> {
+
+    /** The name on the wire, e.g. {@code call_unhold}; also the schema's file name. */
+    String name();
+
+    /**
+     * Whether the plain shape of its documents (attributes only, printable ASCII, no
+     * markup beyond the elements) may be read without a parser, in XML and in the JSON
+     * form. Only for commands whose element has string attributes only; the
+     * differential tests prove the shortcut equal to the full path for every command
+     * that opts in.
+     */
+    boolean canonicalFastPath();
+
+    /** The typed arguments of a schema-valid document; a 400 for what the schema cannot say. */
+    A arguments(CommandInput input) throws ProtocolException;
+
+    /** Carries the command out, atomically: it happens, or nothing changes. */
+    Outcome execute(A arguments, CommandContext context);
+}

@@ -1,0 +1,62 @@
+package org.ccarm.command;
+
+import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.Transition;
+import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.protocol.CommandInput;
+import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.ProtocolException;
+import org.ccarm.store.ConversationStore;
+
+/**
+ * A command of the conversation shape ({@code conversation_id}, optional
+ * {@code operator_id}) that asks the store for one {@link Transition} of that
+ * conversation. The transition checks the domain's rules; the store applies it
+ * atomically; a refusal is the vendor's {@code cannot_perform_cmd}.
+ */
+public final class ConversationCommand implements Command<ConversationArguments> {
+
+    /** Which transition a call asks for. */
+    @FunctionalInterface
+    public interface TransitionRule {
+        Transition transitionFor(ConversationArguments arguments, CommandContext context);
+    }
+
+    private final String name;
+    private final ConversationStore store;
+    private final TransitionRule rule;
+
+    public ConversationCommand(String name, ConversationStore store, TransitionRule rule) {
+        this.name = name;
+        this.store = store;
+        this.rule = rule;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean canonicalFastPath() {
+        return true;
+    }
+
+    @Override
+    public ConversationArguments arguments(CommandInput input) throws ProtocolException {
+        return ConversationArguments.from(input);
+    }
+
+    @Override
+    public Outcome execute(ConversationArguments arguments, CommandContext context) {
+        String id = arguments.conversationId();
+        TransitionResult result = store.apply(new ConversationKey(context.domain(), id),
+                rule.transitionFor(arguments, context));
+        if (result instanceof TransitionResult.Applied applied) {
+            return Outcome.done(id, applied.actingOperator());
+        }
+        TransitionResult.Refused refused = (TransitionResult.Refused) result;
+        String acting = refused.actingOperator() != null ? refused.actingOperator() : arguments.operatorId().orElse(null);
+        return Outcome.refused(ErrorReason.CANNOT_PERFORM_CMD, refused.detail(), id, acting);
+    }
+}

@@ -1,0 +1,16 @@
+package org.ccarm.testing;
+
+import java.util.Arrays;
+import java.util.Optional;
+import org.ccarm.config.ServerConfig;
+
+/** Configurations for tests and tools: loopback, any free port, no fixtures. */
+public final class TestConfigs {
+
+    private TestConfigs() {}
+
+    public static ServerConfig config(Optional<String> adminToken, String... domains) {
+        return new ServerConfig("127.0.0.1", 0, adminToken, ServerConfig.DEFAULT_MAX_BODY_BYTES,
+                Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList());
+    }
+}
