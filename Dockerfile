@@ -7,6 +7,7 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY xsd xsd
+COPY config config
 COPY src src
 RUN mvn -B -q package -Dmaven.test.skip=true
 
@@ -20,6 +21,8 @@ COPY config /app/config
 USER ccarm
 # Inside a container the listener must not stay on loopback.
 ENV CCARM_HTTP_HOST=0.0.0.0
+# The README's recommended JVM flags ("Running it for real"); override to resize the heap.
+ENV JAVA_OPTS="-XX:+UseG1GC -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
 EXPOSE 8080
 VOLUME ["/app/logs"]
-ENTRYPOINT ["java", "-jar", "/app/cc-arm-server.jar", "--config", "/app/config/server.properties"]
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/cc-arm-server.jar --config /app/config/server.properties"]

@@ -4,6 +4,6 @@ package org.ccarm.protocol;
 public enum WireFormat {
     /** The vendor's XML {@code in}/{@code out} documents. */
     XML,
-    /** The JSON form of the same documents (PROTOCOL.md section 2). */
+    /** The JSON form of the same documents (docs/protocol.md section 4). */
     JSON
 }

@@ -18,7 +18,7 @@ import org.ccarm.callcontrol.Hold;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** PROTOCOL.md section 4, call_hold, over HTTP against the real server. */
+/** The rules of call_hold (docs/protocol.md section 6), over HTTP against the real server. */
 class CallHoldEndToEndTest {
 
     @RegisterExtension

@@ -15,7 +15,7 @@ import org.ccarm.callcontrol.Conversation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** PROTOCOL.md section 4, call_unhold, over HTTP against the real server. */
+/** The rules of call_unhold (docs/protocol.md section 6), over HTTP against the real server. */
 class CallUnholdEndToEndTest {
 
     @RegisterExtension

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * PROTOCOL.md section 1: the checks run in order (domain, command, method, media
+ * docs/protocol.md section 3: the checks run in order (domain, command, method, media
  * type, size, document, rules) and the first failure answers. Each request here
  * fails every check from its own onward, so only the order decides the answer.
  */

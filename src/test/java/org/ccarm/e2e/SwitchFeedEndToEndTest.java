@@ -112,6 +112,24 @@ class SwitchFeedEndToEndTest {
             "{\"operators\": [\"1001\"], \"held_since\": \"2026-11-25T13:03:39Z\"}",
             "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"yesterday\"}",
             "{\"operators\": [\"1001\"], \"colour\": \"red\"}",
+            // as strict as the command API: one value, no duplicate key, nothing after it
+            "{\"operators\": [\"1001\"]} x",
+            "{\"operators\": [\"1001\"]}{\"operators\": [\"1002\"]}",
+            "{\"operators\": [\"1001\"]} []",
+            "{\"operators\": [\"1001\"], \"operators\": [\"1002\"]}",
+            "{\"operators\": [\"1001\"], \"held_by\": true}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"\"}",
+            "null",
+            "\"1001\"",
+            // instants: UTC with Z, years 1970 to 9999, nothing below the millisecond
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"+300000000-01-01T00:00:00Z\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"2026-11-25T14:03:39.123+01:00\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"2026-11-25T13:03:39.1234Z\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"2026-11-25T13:03:39.123456789Z\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"1969-12-31T23:59:59Z\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"2026-13-25T13:03:39Z\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"2026-11-25t13:03:39z\"}",
+            "{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": 1764075819123}",
     })
     void badJsonIsRefusedAndChangesNothing(String body) {
         String id = uniqueId("fed");
@@ -119,6 +137,15 @@ class SwitchFeedEndToEndTest {
         String before = feed().get(path("demo", id)).asString();
         feed().body(body).put(path("demo", id)).then().statusCode(400).body("error", equalTo("invalid_conversation"));
         assertEquals(before, feed().get(path("demo", id)).asString());
+    }
+
+    @Test
+    void anInstantToTheMillisecondIsKeptAndTrailingZerosAreFine() {
+        String id = uniqueId("fed");
+        feed().body("{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"2026-11-25T13:03:39.120000Z\"}")
+                .put(path("demo", id)).then().statusCode(201).body("held_since", equalTo("2026-11-25T13:03:39.120Z"));
+        feed().body("{\"operators\": [\"1001\"], \"held_by\": \"1001\", \"held_since\": \"9999-12-31T23:59:59.999Z\"}")
+                .put(path("demo", id)).then().statusCode(200).body("held_since", equalTo("9999-12-31T23:59:59.999Z"));
     }
 
     @Test
