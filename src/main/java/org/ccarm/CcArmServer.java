@@ -3,15 +3,18 @@ package org.ccarm;
 import java.net.URI;
 import java.net.URL;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.ccarm.audit.AuditLog;
 import org.ccarm.command.CommandCatalog;
+import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
-import org.ccarm.dispatch.AuditLog;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.FixtureLoader;
 import org.ccarm.feed.SwitchFeed;
+import org.ccarm.logging.AuditDurability;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
@@ -30,9 +33,11 @@ public final class CcArmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CcArmServer.class);
 
     private final HttpTransport http;
+    private final CommandDispatcher dispatcher;
 
-    private CcArmServer(HttpTransport http) {
+    private CcArmServer(HttpTransport http, CommandDispatcher dispatcher) {
         this.http = http;
+        this.dispatcher = dispatcher;
     }
 
     /** Starts on a fresh in-memory store with the configured fixtures loaded. */
@@ -41,6 +46,8 @@ public final class CcArmServer implements AutoCloseable {
     }
 
     public static CcArmServer start(ServerConfig config, ConversationStore store, Clock clock) throws Exception {
+        AuditDurability.parse(config.auditDurability()).applyToAuditTrail();
+        AuditLog audit = new AuditLog();
         ConversationJson conversationJson = new ConversationJson(clock);
         FixtureLoader fixtures = new FixtureLoader(conversationJson);
         for (ServerConfig.DomainConfig domain : config.domains()) {
@@ -52,12 +59,14 @@ public final class CcArmServer implements AutoCloseable {
         }
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name).collect(Collectors.toSet());
         CommandCatalog catalog = CommandCatalog.standard(store);
-        CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, new AuditLog(), clock);
+        CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, audit, clock);
         AnswerEncoder encoder = new AnswerEncoder();
+        Limits limits = config.limits();
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
-                new SwitchFeed(store, conversationJson), domains, encoder, config.adminToken(), config.maxBodyBytes(),
-                (context, path) -> FrameTransport.install(context, path, dispatcher, encoder, config.maxBodyBytes()));
-        return new CcArmServer(HttpTransport.start(config.httpHost(), config.httpPort(), deps));
+                new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
+                (context, path) -> FrameTransport.install(context, path, dispatcher, encoder, limits.maxBodyBytes(),
+                        Duration.ofMillis(limits.websocketIdleMillis())));
+        return new CcArmServer(HttpTransport.start(config.httpHost(), config.httpPort(), deps), dispatcher);
     }
 
     /** The base URI the server listens on, e.g. {@code http://127.0.0.1:8080/}. */
@@ -69,9 +78,18 @@ public final class CcArmServer implements AutoCloseable {
         http.join();
     }
 
-    /** Stops gracefully: requests in flight are answered first. */
+    /** Connections open now (websockets included). */
+    public int openConnections() {
+        return http.openConnections();
+    }
+
+    /**
+     * Stops gracefully: new commands are refused at once with 503 {@code shutting_down}
+     * (and audited), commands in flight are answered, then the listener closes.
+     */
     @Override
     public void close() {
+        dispatcher.beginShutdown();
         http.close();
     }
 }

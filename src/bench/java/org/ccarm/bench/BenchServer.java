@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.ccarm.CcArmServer;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
+import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.store.InMemoryConversationStore;
 
@@ -48,7 +49,8 @@ public final class BenchServer {
         for (String spec : args[1].split(",")) {
             prepare(store, spec.split(":"));
         }
-        ServerConfig config = new ServerConfig("127.0.0.1", port, Optional.empty(), ServerConfig.DEFAULT_MAX_BODY_BYTES,
+        ServerConfig config = new ServerConfig("127.0.0.1", port, Optional.empty(), Limits.DEFAULTS,
+                System.getProperty("ccarm.audit.durability", "batched"),
                 List.of(new ServerConfig.DomainConfig("demo", Optional.empty())));
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
         System.gc(); // start measured runs without the preparation's garbage

@@ -6,11 +6,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A telephone conversation as the call-control domain sees it: where it lives,
- * who takes part, and whether it is on hold.
+ * A telephone conversation as the call-control domain sees it: where it lives, who
+ * takes part, whether it is on hold, and its version.
  *
  * <p>Immutable. The hold changes only through {@link Transition}s, which check the
- * protocol's rules and return a new value or a typed refusal.
+ * protocol's rules and return a new value or a typed refusal. Every change raises the
+ * version by one: it orders the changes of one conversation (the audit trail carries
+ * it, so the trail's order can be restored whatever order its lines were written in),
+ * and a shared store uses it for compare-and-set. Version 0 is a conversation no store
+ * has recorded yet.
  */
 public final class Conversation {
 
@@ -18,38 +22,50 @@ public final class Conversation {
     private final String id;
     private final List<String> operators;
     private final Hold hold; // null when not on hold
+    private final long version;
 
-    private Conversation(String domain, String id, List<String> operators, Hold hold) {
+    private Conversation(String domain, String id, List<String> operators, Hold hold, long version) {
         this.domain = domain;
         this.id = id;
         this.operators = operators;
         this.hold = hold;
+        this.version = version;
     }
 
     /**
      * A conversation with its participants (in order, duplicates dropped), on hold
-     * when {@code hold} is given. The holder must take part: the switch never
-     * reports a hold by someone outside the call.
+     * when {@code hold} is given, not yet recorded by any store (version 0). The holder
+     * must take part: the switch never reports a hold by someone outside the call.
      */
     public static Conversation of(String domain, String id, List<String> operators, Optional<Hold> hold) {
+        return of(domain, id, operators, hold, 0);
+    }
+
+    /** A conversation as a store recorded it, at {@code version}. */
+    public static Conversation of(String domain, String id, List<String> operators, Optional<Hold> hold, long version) {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(id, "id");
         if (id.isEmpty()) {
             throw new IllegalArgumentException("a conversation id must not be empty");
         }
+        if (version < 0) {
+            throw new IllegalArgumentException("a version is never negative");
+        }
         List<String> participants = distinct(operators);
         if (participants.isEmpty()) {
             throw new IllegalArgumentException("a conversation needs at least one operator");
         }
-        if (participants.stream().anyMatch(String::isEmpty)) {
-            throw new IllegalArgumentException("an operator id must not be empty");
+        for (String operator : participants) {
+            if (operator.isEmpty()) {
+                throw new IllegalArgumentException("an operator id must not be empty");
+            }
         }
         Hold held = hold.orElse(null);
         if (held != null && !participants.contains(held.heldBy())) {
             throw new IllegalArgumentException(
                     "operator " + held.heldBy() + " cannot hold a conversation it does not take part in");
         }
-        return new Conversation(domain, id, participants, held);
+        return new Conversation(domain, id, participants, held, version);
     }
 
     /** The operators in order without repeats; an already distinct immutable list is kept as it is. */
@@ -91,28 +107,35 @@ public final class Conversation {
         return operators.contains(operatorId);
     }
 
-    /** Only transitions in this package create the next state, after their checks. */
-    Conversation withHold(Hold newHold) {
-        return new Conversation(domain, id, operators, newHold);
+    /** How many changes this conversation has seen; 0 before a store recorded it. */
+    public long version() {
+        return version;
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Conversation other
-                && domain.equals(other.domain)
-                && id.equals(other.id)
-                && operators.equals(other.operators)
+    /** Only transitions in this package create the next state, after their checks: one version later. */
+    Conversation withHold(Hold newHold) {
+        return new Conversation(domain, id, operators, newHold, version + 1);
+    }
+
+    /** The same call and hold, without the version: what a report or a fixture describes. */
+    public boolean sameStateAs(Conversation other) {
+        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators)
                 && Objects.equals(hold, other.hold);
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Conversation other && sameStateAs(other) && version == other.version;
+    }
+
+    @Override
     public int hashCode() {
-        return Objects.hash(domain, id, operators, hold);
+        return Objects.hash(domain, id, operators, hold, version);
     }
 
     @Override
     public String toString() {
-        return "Conversation[" + domain + "/" + id + ", operators=" + operators
+        return "Conversation[" + domain + "/" + id + " v" + version + ", operators=" + operators
                 + (hold == null ? ", not held" : ", held by " + hold.heldBy() + " since " + hold.since()) + "]";
     }
 }

@@ -34,7 +34,7 @@ public sealed interface Transition {
             if (existing.isPresent()) {
                 return new TransitionResult.Refused(Refusal.ALREADY_ON_HOLD,
                         "conversation " + id + " is already on hold by operator " + existing.get().heldBy(),
-                        operatorId.orElse(null));
+                        operatorId.orElse(null), current.version());
             }
             String acting;
             if (operatorId.isPresent()) {
@@ -44,11 +44,11 @@ public sealed interface Transition {
             } else {
                 return new TransitionResult.Refused(Refusal.OPERATOR_REQUIRED,
                         "conversation " + id + " has " + current.operators().size()
-                                + " operators: operator_id is required to say who holds it", null);
+                                + " operators: operator_id is required to say who holds it", null, current.version());
             }
             if (!current.hasParticipant(acting)) {
                 return new TransitionResult.Refused(Refusal.NOT_A_PARTICIPANT,
-                        "operator " + acting + " does not take part in conversation " + id, acting);
+                        "operator " + acting + " does not take part in conversation " + id, acting, current.version());
             }
             return new TransitionResult.Applied(current.withHold(new Hold(acting, at)), acting);
         }
@@ -71,12 +71,12 @@ public sealed interface Transition {
             Optional<Hold> hold = current.hold();
             if (hold.isEmpty()) {
                 return new TransitionResult.Refused(Refusal.NOT_ON_HOLD,
-                        "conversation " + id + " is not on hold", operatorId.orElse(null));
+                        "conversation " + id + " is not on hold", operatorId.orElse(null), current.version());
             }
             String acting = operatorId.orElse(hold.get().heldBy());
             if (!current.hasParticipant(acting)) {
                 return new TransitionResult.Refused(Refusal.NOT_A_PARTICIPANT,
-                        "operator " + acting + " does not take part in conversation " + id, acting);
+                        "operator " + acting + " does not take part in conversation " + id, acting, current.version());
             }
             return new TransitionResult.Applied(current.withHold(null), acting);
         }

@@ -53,10 +53,10 @@ public final class ConversationCommand implements Command<ConversationArguments>
         TransitionResult result = store.apply(new ConversationKey(context.domain(), id),
                 rule.transitionFor(arguments, context));
         if (result instanceof TransitionResult.Applied applied) {
-            return Outcome.done(id, applied.actingOperator());
+            return Outcome.done(id, applied.actingOperator(), applied.after().version());
         }
         TransitionResult.Refused refused = (TransitionResult.Refused) result;
         String acting = refused.actingOperator() != null ? refused.actingOperator() : arguments.operatorId().orElse(null);
-        return Outcome.refused(ErrorReason.CANNOT_PERFORM_CMD, refused.detail(), id, acting);
+        return Outcome.refused(ErrorReason.CANNOT_PERFORM_CMD, refused.detail(), id, acting, refused.version());
     }
 }

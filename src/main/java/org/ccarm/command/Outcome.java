@@ -7,9 +7,10 @@ import org.ccarm.protocol.ErrorReason;
  * What a command did: done, or refused with a reason and a detail (nothing changed).
  * Either way it names what the audit line records beyond the call itself: the
  * conversation and the acting operator, each null when the command has none or could
- * not resolve one.
+ * not resolve one, and the conversation's version (after the change; of the state a
+ * refusal saw; 0 when there is none).
  */
-public record Outcome(ErrorReason refusal, String detail, String conversationId, String actingOperator) {
+public record Outcome(ErrorReason refusal, String detail, String conversationId, String actingOperator, long version) {
 
     public Outcome {
         if (refusal != null) {
@@ -17,12 +18,13 @@ public record Outcome(ErrorReason refusal, String detail, String conversationId,
         }
     }
 
-    public static Outcome done(String conversationId, String actingOperator) {
-        return new Outcome(null, null, conversationId, actingOperator);
+    public static Outcome done(String conversationId, String actingOperator, long version) {
+        return new Outcome(null, null, conversationId, actingOperator, version);
     }
 
-    public static Outcome refused(ErrorReason reason, String detail, String conversationId, String actingOperator) {
-        return new Outcome(Objects.requireNonNull(reason, "reason"), detail, conversationId, actingOperator);
+    public static Outcome refused(ErrorReason reason, String detail, String conversationId, String actingOperator,
+                                  long version) {
+        return new Outcome(Objects.requireNonNull(reason, "reason"), detail, conversationId, actingOperator, version);
     }
 
     public boolean isDone() {

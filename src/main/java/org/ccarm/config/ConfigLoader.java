@@ -8,6 +8,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +17,10 @@ import java.util.Set;
 
 /**
  * Reads a {@link ServerConfig} from a properties file, then lets the environment
- * override it: {@code CCARM_HTTP_HOST}, {@code CCARM_HTTP_PORT}, {@code CCARM_ADMIN_TOKEN}.
- * Unknown keys are refused, so a typo cannot silently leave a default in place.
- * Fixture paths are relative to the file's own location: a directory, or the
- * {@code config/} folder packed in the jar for the packed defaults.
+ * override any key ({@link Settings}). Unknown keys are refused, so a typo cannot
+ * silently leave a default in place. Fixture paths are relative to the file's own
+ * location: a directory, or the {@code config/} folder packed in the jar for the
+ * packed defaults.
  */
 public final class ConfigLoader {
 
@@ -27,8 +28,8 @@ public final class ConfigLoader {
     /** The default configuration packed in the jar, used when there is no {@link #DEFAULT_FILE}. */
     public static final String PACKED_RESOURCE = "config/server.properties";
 
-    private static final Set<String> FIXED_KEYS =
-            Set.of("http.host", "http.port", "admin.token", "limits.max-body-bytes", "domains");
+    /** Short environment variables kept for the common keys, besides {@code CCARM_<KEY>}. */
+    private static final Map<String, String> ALIASES = Map.of();
 
     private ConfigLoader() {}
 
@@ -59,26 +60,39 @@ public final class ConfigLoader {
     }
 
     static ServerConfig fromProperties(Properties properties, URL base, Map<String, String> env) {
-        List<String> domainNames = List.of(required(properties, "domains").split("\\s*,\\s*"));
-        for (String key : properties.stringPropertyNames()) {
-            boolean domainKey = domainNames.stream().anyMatch(d -> key.equals("domain." + d + ".fixture"));
-            if (!FIXED_KEYS.contains(key) && !domainKey) {
-                throw new IllegalArgumentException("unknown configuration key '" + key + "'");
-            }
+        Settings settings = new Settings(properties, env, ALIASES);
+        String domainList = settings.string("domains", "");
+        if (domainList.isBlank()) {
+            throw new IllegalArgumentException("'domains' is required");
         }
         List<ServerConfig.DomainConfig> domains = new ArrayList<>();
-        for (String name : domainNames) {
-            Optional<URL> fixture = Optional.ofNullable(properties.getProperty("domain." + name + ".fixture"))
+        Set<String> domainKeys = new HashSet<>();
+        for (String name : domainList.split("\\s*,\\s*")) {
+            String key = "domain." + name + ".fixture";
+            domainKeys.add(key);
+            Optional<URL> fixture = Optional.ofNullable(properties.getProperty(key))
                     .map(String::trim).filter(s -> !s.isEmpty()).map(path -> relative(base, path));
             domains.add(new ServerConfig.DomainConfig(name, fixture));
         }
-        String host = env.getOrDefault("CCARM_HTTP_HOST", properties.getProperty("http.host", "127.0.0.1")).trim();
-        int port = integer("http.port", env.getOrDefault("CCARM_HTTP_PORT", properties.getProperty("http.port", "8080")));
-        Optional<String> token = Optional.ofNullable(env.getOrDefault("CCARM_ADMIN_TOKEN", properties.getProperty("admin.token")))
-                .map(String::trim);
-        int maxBody = integer("limits.max-body-bytes",
-                properties.getProperty("limits.max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY_BYTES)));
-        return new ServerConfig(host, port, token, maxBody, domains);
+        Limits d = Limits.DEFAULTS;
+        Limits limits = new Limits(
+                settings.integer("limits.max-body-bytes", d.maxBodyBytes()),
+                settings.integer("limits.max-connections", d.maxConnections()),
+                settings.integer("limits.max-connections-per-address", d.maxConnectionsPerAddress()),
+                settings.number("limits.header-timeout-ms", d.headerTimeoutMillis()),
+                settings.number("limits.body-timeout-ms", d.bodyTimeoutMillis()),
+                settings.integer("limits.min-body-bytes-per-second", d.minBodyBytesPerSecond()),
+                settings.integer("limits.max-header-bytes", d.maxHeaderBytes()),
+                settings.number("limits.websocket-idle-timeout-ms", d.websocketIdleMillis()));
+        ServerConfig config = new ServerConfig(
+                settings.string("http.host", "127.0.0.1"),
+                settings.integer("http.port", 8080),
+                Optional.of(settings.string("admin.token", "")),
+                limits,
+                settings.string("audit.durability", "batched"),
+                domains);
+        settings.refuseUnknownKeys(domainKeys);
+        return config;
     }
 
     private static URL relative(URL base, String path) {
@@ -86,22 +100,6 @@ public final class ConfigLoader {
             return new URL(base, path);
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("fixture '" + path + "' is not a path: " + e.getMessage());
-        }
-    }
-
-    private static String required(Properties properties, String key) {
-        String value = properties.getProperty(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("'" + key + "' is required");
-        }
-        return value.trim();
-    }
-
-    private static int integer(String key, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + key + "' must be a whole number, not '" + value + "'");
         }
     }
 }

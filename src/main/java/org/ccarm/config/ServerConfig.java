@@ -8,13 +8,12 @@ import java.util.Optional;
 /**
  * Everything the server is built from.
  *
- * @param adminToken the bearer token of the switch feed; empty turns the feed off
- * @param maxBodyBytes the largest request body (and websocket message) accepted
+ * @param adminToken      the bearer token of the switch feed; empty turns the feed off
+ * @param limits          what one client may take (connections, sizes, deadlines)
+ * @param auditDurability {@code batched} or {@code synced} (README, "The audit trail")
  */
-public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, int maxBodyBytes,
-                           List<DomainConfig> domains) {
-
-    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits,
+                           String auditDurability, List<DomainConfig> domains) {
 
     /** A domain (tenant) this server serves, with the conversations to load at start. */
     public record DomainConfig(String name, Optional<URL> fixture) {
@@ -27,12 +26,13 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
     public ServerConfig {
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(adminToken, "adminToken");
+        Objects.requireNonNull(limits, "limits");
         domains = List.copyOf(domains);
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be 0..65535, not " + httpPort);
         }
-        if (maxBodyBytes < 1) {
-            throw new IllegalArgumentException("the body limit must be positive, not " + maxBodyBytes);
+        if (!auditDurability.equals("batched") && !auditDurability.equals("synced")) {
+            throw new IllegalArgumentException("'audit.durability' must be batched or synced, not '" + auditDurability + "'");
         }
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("at least one domain must be configured");
@@ -46,5 +46,10 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         if (adminToken.isPresent() && adminToken.get().isBlank()) {
             adminToken = Optional.empty();
         }
+    }
+
+    /** The largest request body (and websocket message) accepted. */
+    public int maxBodyBytes() {
+        return limits.maxBodyBytes();
     }
 }

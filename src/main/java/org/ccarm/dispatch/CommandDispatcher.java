@@ -4,35 +4,41 @@ import java.nio.charset.Charset;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.ccarm.audit.AuditEntry;
+import org.ccarm.audit.AuditLog;
 import org.ccarm.command.Command;
 import org.ccarm.command.CommandCatalog;
 import org.ccarm.command.CommandContext;
 import org.ccarm.command.Outcome;
+import org.ccarm.logging.RateLimitedLog;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.codec.RequestDecoder;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one way in for every transport. It owns the protocol's order of checks, so that a
- * transport cannot get it wrong: {@link #admit} checks the domain, the command, then the
- * transport's own checks (method, media type) in that order; the transport reads the
- * body and hands it to the {@link Admitted} call, which decodes it, runs the command
- * and maps its outcome. Every call ends in exactly one audit line.
+ * transport cannot get it wrong: {@link #admit} checks the domain, the command, the
+ * transport's method, whether the server is shutting down, then the transport's media
+ * type; the transport reads the body and hands it to the {@link Admitted} call, which
+ * decodes it, runs the command and maps its outcome. Every call ends in exactly one
+ * audit line.
  */
 public final class CommandDispatcher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+    private static final RateLimitedLog FAILURES =
+            new RateLimitedLog(LoggerFactory.getLogger(CommandDispatcher.class), 1, TimeUnit.MINUTES);
 
     private final Set<String> domains;
     private final CommandCatalog catalog;
     private final RequestDecoder decoder;
     private final AuditLog audit;
     private final Clock clock;
+    private volatile boolean shuttingDown;
 
     public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Clock clock) {
         this.domains = Set.copyOf(domains);
@@ -46,6 +52,11 @@ public final class CommandDispatcher {
         return domains.contains(domain);
     }
 
+    /** From now on new calls are refused with 503 {@code shutting_down}; calls already admitted complete. */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
     /** The checks before the body, in the protocol's order; the first that fails answers. */
     public Admission admit(Call call, TransportChecks checks) {
         if (!servesDomain(call.domain())) {
@@ -56,9 +67,16 @@ public final class CommandDispatcher {
             return answered(call, ErrorReason.UNKNOWN_COMMAND, "command " + call.command()
                     + " is not known; known commands: " + String.join(", ", catalog.names()));
         }
-        Optional<Rejection> rejection = checks.method().or(checks::mediaType);
-        if (rejection.isPresent()) {
-            return answered(call, rejection.get().reason(), rejection.get().detail());
+        Optional<Rejection> method = checks.method();
+        if (method.isPresent()) {
+            return answered(call, method.get().reason(), method.get().detail());
+        }
+        if (shuttingDown) {
+            return answered(call, ErrorReason.SHUTTING_DOWN, "the server is shutting down; send the command to another instance");
+        }
+        Optional<Rejection> mediaType = checks.mediaType();
+        if (mediaType.isPresent()) {
+            return answered(call, mediaType.get().reason(), mediaType.get().detail());
         }
         return new Admitted(call, command);
     }
@@ -77,8 +95,15 @@ public final class CommandDispatcher {
 
     private Answer refuse(Call call, ErrorReason reason, String detail) {
         Answer answer = Answer.error(call.command(), catalog.find(call.command()) != null, reason, detail);
-        audit.record(call, answer, null, null);
+        audit(call, answer, null);
         return answer;
+    }
+
+    private void audit(Call call, Answer answer, Outcome outcome) {
+        audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
+                outcome == null ? null : outcome.conversationId(), outcome == null ? 0 : outcome.version(),
+                outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(),
+                (System.nanoTime() - call.startNanos()) / 1_000));
     }
 
     /** A call that passed every check before its body; complete it exactly once. */
@@ -108,12 +133,12 @@ public final class CommandDispatcher {
             } catch (ProtocolException e) {
                 answer = Answer.error(call.command(), true, e.reason(), e.detail());
             } catch (RuntimeException e) {
-                LOG.error("{} {} in domain {} failed unexpectedly", call.transport(), call.command(), call.domain(), e);
+                FAILURES.warn(e.getClass().getName() + " in " + call.command(), call.transport() + " " + call.command()
+                        + " in domain " + call.domain() + " failed unexpectedly", e);
                 answer = Answer.error(call.command(), true, ErrorReason.INTERNAL_ERROR,
                         "the server failed to carry out the command; it has been logged");
             }
-            audit.record(call, answer, outcome == null ? null : outcome.conversationId(),
-                    outcome == null ? null : outcome.actingOperator());
+            audit(call, answer, outcome);
             return answer;
         }
     }

@@ -1,6 +1,9 @@
 package org.ccarm.feed;
 
 import java.util.Optional;
+import java.util.OptionalLong;
+import org.ccarm.audit.AuditEntry;
+import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.store.ConversationStore;
@@ -8,19 +11,22 @@ import org.ccarm.store.ConversationStore;
 /**
  * The switch feed's service: the changes the telephone switch reports (a conversation
  * created, replaced or ended) and reads of the current state. Every change of a
- * conversation that is not a command goes through here, whatever transport carried it.
+ * conversation that is not a command goes through here, whatever transport carried it,
+ * and each is audited like a command's, with the conversation's version.
  */
 public final class SwitchFeed {
 
-    /** What a report did: created or replaced this conversation. */
+    /** What a report did: created or replaced this conversation (with its new version). */
     public record Reported(boolean created, Conversation conversation) {}
 
     private final ConversationStore store;
     private final ConversationJson json;
+    private final AuditLog audit;
 
-    public SwitchFeed(ConversationStore store, ConversationJson json) {
+    public SwitchFeed(ConversationStore store, ConversationJson json, AuditLog audit) {
         this.store = store;
         this.json = json;
+        this.audit = audit;
     }
 
     public Optional<Conversation> find(ConversationKey key) {
@@ -29,17 +35,30 @@ public final class SwitchFeed {
 
     /** Creates or replaces the conversation the JSON body describes; a bad body changes nothing. */
     public Reported report(ConversationKey key, byte[] body) throws InvalidConversationException {
-        Conversation conversation = json.read(key.domain(), key.conversationId(), body);
-        return new Reported(store.put(conversation) == ConversationStore.PutResult.CREATED, conversation);
+        long start = System.nanoTime();
+        Conversation reported = json.read(key.domain(), key.conversationId(), body);
+        ConversationStore.Put put = store.put(reported);
+        audit(key, "feed_put", put.stored().version(), put.created() ? "created" : "replaced", put.created() ? 201 : 200, start);
+        return new Reported(put.created(), put.stored());
     }
 
     /** Ends a conversation; false when there was none. */
     public boolean end(ConversationKey key) {
-        return store.remove(key);
+        long start = System.nanoTime();
+        OptionalLong version = store.remove(key);
+        if (version.isPresent()) {
+            audit(key, "feed_delete", version.getAsLong(), "ended", 204, start);
+        }
+        return version.isPresent();
     }
 
     /** The feed's JSON, for the transport that answers it. */
     public ConversationJson json() {
         return json;
+    }
+
+    private void audit(ConversationKey key, String change, long version, String outcome, int status, long start) {
+        audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, null, outcome, status,
+                (System.nanoTime() - start) / 1_000));
     }
 }

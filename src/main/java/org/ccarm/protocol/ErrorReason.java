@@ -19,7 +19,7 @@ public enum ErrorReason {
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /** The body is larger than the configured limit. */
     BODY_TOO_LARGE("body_too_large", 413),
-    /** The Content-Type (or its charset) is neither XML nor the JSON form. */
+    /** The Content-Type (or its charset) is neither XML nor the JSON form, or the body has a Content-Encoding. */
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     /** The body is empty. */
     EMPTY_BODY("empty_body", 400),
@@ -38,8 +38,22 @@ public enum ErrorReason {
     UNSUPPORTED_VERSION("unsupported_version", 400),
     /** The document is well formed but not valid against the command's schema, or names no conversation. */
     INVALID_DOCUMENT("invalid_document", 400),
-    /** The HTTP request itself could not be read (bad URI, oversize headers, ...). */
+    /** The HTTP request itself could not be read (a bad request line or URI, conflicting headers, a broken body). */
     BAD_REQUEST("bad_request", 400),
+    /** The request's head or body did not arrive within its deadline or above the minimum rate. */
+    REQUEST_TIMEOUT("request_timeout", 408),
+    /** The request line's URI is longer than the header limit allows. */
+    URI_TOO_LONG("uri_too_long", 414),
+    /** The request's headers are larger than the limit. */
+    HEADERS_TOO_LARGE("headers_too_large", 431),
+    /** A plain GET on the websocket path, or an upgrade to a websocket version other than 13. */
+    UPGRADE_REQUIRED("upgrade_required", 426),
+    /** Too many connections, in total or from one client address: the connection is refused and closed. */
+    TOO_MANY_CONNECTIONS("too_many_connections", 503),
+    /** The server is stopping: new commands go to another instance. */
+    SHUTTING_DOWN("shutting_down", 503),
+    /** A request line of an HTTP version other than 1.0 or 1.1. */
+    HTTP_VERSION_NOT_SUPPORTED("http_version_not_supported", 505),
     /** An unexpected failure inside the server; details are in the server's log only. */
     INTERNAL_ERROR("internal_error", 500);
 

@@ -1,30 +1,37 @@
 package org.ccarm.store;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 
-/** The conversations of every domain this server serves. Implementations are thread-safe. */
+/**
+ * The conversations of every domain this server serves. Implementations are
+ * thread-safe, and every change is atomic: of any number of concurrent changes of one
+ * conversation, each sees the state the previous one left, and each raises the
+ * conversation's version by one.
+ */
 public interface ConversationStore {
 
-    /** What {@link #put} did. */
-    enum PutResult { CREATED, REPLACED }
+    /** What {@link #put} did: created or replaced the conversation, now at {@code stored}'s version. */
+    record Put(boolean created, Conversation stored) {}
 
     Optional<Conversation> find(ConversationKey key);
 
-    /** Creates or replaces the conversation under its own key (as the switch reports it). */
-    PutResult put(Conversation conversation);
+    /**
+     * Creates or replaces the conversation under its own key (as the switch reports
+     * it). A new conversation starts at version 1; a replaced one continues its count.
+     */
+    Put put(Conversation conversation);
 
-    /** Ends a conversation; false when there was none. */
-    boolean remove(ConversationKey key);
+    /** Ends a conversation; the version of that last change, or empty when there was none. */
+    OptionalLong remove(ConversationKey key);
 
     /**
-     * Applies {@code transition} to the conversation atomically: of any number of
-     * concurrent transitions of one conversation, each sees the state the previous one
-     * left. A conversation that does not exist is refused with
-     * {@link org.ccarm.callcontrol.Refusal#NO_SUCH_CONVERSATION}.
+     * Applies {@code transition} to the conversation atomically. A conversation that
+     * does not exist is refused with {@link org.ccarm.callcontrol.Refusal#NO_SUCH_CONVERSATION}.
      */
     TransitionResult apply(ConversationKey key, Transition transition);
 

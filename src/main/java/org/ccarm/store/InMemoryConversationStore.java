@@ -3,6 +3,7 @@ package org.ccarm.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.ccarm.callcontrol.Conversation;
@@ -15,7 +16,9 @@ import org.ccarm.callcontrol.TransitionResult;
  * A store in this process's memory: one concurrent map per domain, one {@link Slot}
  * per conversation. A transition runs under its slot's lock, so concurrent
  * transitions of one conversation are serialised and those of different
- * conversations are not.
+ * conversations are not. Replacing or ending a conversation retires its slot under
+ * the same lock, so a transition racing with the switch feed either lands before the
+ * replacement (and is counted in its version) or is applied to the new state.
  */
 public final class InMemoryConversationStore implements ConversationStore {
 
@@ -24,27 +27,48 @@ public final class InMemoryConversationStore implements ConversationStore {
     @Override
     public Optional<Conversation> find(ConversationKey key) {
         Slot slot = slot(key);
-        return slot == null ? Optional.empty() : Optional.of(slot.current());
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.current());
     }
 
     @Override
-    public PutResult put(Conversation conversation) {
-        Slot previous = domains
-                .computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
-                .put(conversation.id(), new Slot(conversation));
-        return previous == null ? PutResult.CREATED : PutResult.REPLACED;
+    public Put put(Conversation conversation) {
+        long[] version = new long[1];
+        domains.computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
+                .compute(conversation.id(), (id, old) -> {
+                    version[0] = old == null ? 1 : old.retire() + 1;
+                    return new Slot(conversation, version[0]);
+                });
+        return new Put(version[0] == 1, Conversation.of(conversation.domain(), conversation.id(),
+                conversation.operators(), conversation.hold(), version[0]));
     }
 
     @Override
-    public boolean remove(ConversationKey key) {
+    public OptionalLong remove(ConversationKey key) {
         ConcurrentMap<String, Slot> conversations = domains.get(key.domain());
-        return conversations != null && conversations.remove(key.conversationId()) != null;
+        if (conversations == null) {
+            return OptionalLong.empty();
+        }
+        long[] ended = {-1};
+        conversations.computeIfPresent(key.conversationId(), (id, old) -> {
+            ended[0] = old.retire() + 1;
+            return null;
+        });
+        return ended[0] < 0 ? OptionalLong.empty() : OptionalLong.of(ended[0]);
     }
 
     @Override
     public TransitionResult apply(ConversationKey key, Transition transition) {
-        Slot slot = slot(key);
-        return slot == null ? TransitionResult.noSuchConversation(key) : slot.apply(transition);
+        while (true) {
+            Slot slot = slot(key);
+            if (slot == null) {
+                return TransitionResult.noSuchConversation(key);
+            }
+            TransitionResult result = slot.apply(transition);
+            if (result != null) {
+                return result;
+            }
+            // the slot was replaced or ended while we looked it up: apply to what is there now
+        }
     }
 
     @Override
@@ -59,13 +83,13 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     /**
      * One conversation's place in the store. It keeps the call (domain, id, operators),
-     * which never changes, and the hold as two numbers: which operator (an index into
-     * the operators) and since when. A hold or a release then writes no reference at
-     * all: nothing new for the collector to promote and later reclaim from the old
-     * generation, and no card for G1's barrier to dirty and its refinement threads to
-     * scan. Both made a store of a million conversations slower per request than one of
-     * a thousand (README, performance). The conversation handed to a transition is
-     * rebuilt from these fields; it dies young.
+     * which never changes, and the hold and version as numbers: which operator (an index
+     * into the operators), since when, and how many changes. A hold or a release then
+     * writes no reference at all: nothing new for the collector to promote and later
+     * reclaim from the old generation, and no card for G1's barrier to dirty and its
+     * refinement threads to scan. Both made a store of a million conversations slower
+     * per request than one of a thousand (README, performance). The conversation handed
+     * to a transition is rebuilt from these fields; it dies young.
      */
     private static final class Slot {
         private static final int NOT_HELD = -1;
@@ -73,28 +97,47 @@ public final class InMemoryConversationStore implements ConversationStore {
         private final String domain;
         private final String id;
         private final List<String> operators;
-        private int holder = NOT_HELD; // guarded by this
+        private int holder = NOT_HELD; // guarded by this, like every field below
         private long heldSinceMillis;
+        private long version;
+        private boolean retired;
 
-        Slot(Conversation conversation) {
+        Slot(Conversation conversation, long version) {
             this.domain = conversation.domain();
             this.id = conversation.id();
             this.operators = conversation.operators();
+            this.version = version;
             record(conversation);
         }
 
+        /** The state as it is; null once retired. */
         synchronized Conversation current() {
-            Optional<Hold> hold = holder == NOT_HELD ? Optional.empty()
-                    : Optional.of(new Hold(operators.get(holder), Instant.ofEpochMilli(heldSinceMillis)));
-            return Conversation.of(domain, id, operators, hold);
+            return retired ? null : state();
         }
 
+        /** The result, or null when the slot was retired and the caller must look again. */
         synchronized TransitionResult apply(Transition transition) {
-            TransitionResult result = transition.applyTo(current());
+            if (retired) {
+                return null;
+            }
+            TransitionResult result = transition.applyTo(state());
             if (result instanceof TransitionResult.Applied applied) {
                 record(applied.after()); // a transition changes the hold, never the call
+                version = applied.after().version();
             }
             return result;
+        }
+
+        /** No more transitions land here; returns the last version. */
+        synchronized long retire() {
+            retired = true;
+            return version;
+        }
+
+        private Conversation state() {
+            Optional<Hold> hold = holder == NOT_HELD ? Optional.empty()
+                    : Optional.of(new Hold(operators.get(holder), Instant.ofEpochMilli(heldSinceMillis)));
+            return Conversation.of(domain, id, operators, hold, version);
         }
 
         private void record(Conversation conversation) {

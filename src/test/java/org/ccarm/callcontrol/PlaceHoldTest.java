@@ -56,7 +56,7 @@ class PlaceHoldTest {
     @Test
     void holdOfAConversationAlreadyOnHoldIsRefusedAndKeepsTheFirstHold() {
         Conversation before = heldBy("1001", "demo", "c1", "1001", "1002");
-        store.put(before);
+        before = store.put(before).stored();
         TransitionResult.Refused refused = assertRefused(Refusal.ALREADY_ON_HOLD, hold("demo", "c1", "1002"));
         assertEquals("conversation c1 is already on hold by operator 1001", refused.detail());
         assertEquals(before, stored("demo", "c1"));

@@ -71,7 +71,7 @@ class ReleaseHoldTest {
     @Test
     void unholdByAnOperatorOutsideTheConversationIsRefusedAndKeepsTheHold() {
         Conversation before = heldBy("1001", "demo", "c1", "1001", "1002");
-        store.put(before);
+        before = store.put(before).stored();
         TransitionResult.Refused refused = assertRefused(Refusal.NOT_A_PARTICIPANT, unhold("demo", "c1", "1003"));
         assertEquals("operator 1003 does not take part in conversation c1", refused.detail());
         assertEquals(before, stored("demo", "c1"));

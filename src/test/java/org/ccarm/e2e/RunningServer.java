@@ -63,6 +63,11 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
         return server.uri();
     }
 
+    /** Connections open now, as the server counts them for its limits. */
+    public int openConnections() {
+        return server.openConnections();
+    }
+
     /** The store behind the server, to set up and inspect conversations directly. */
     public ConversationStore store() {
         return store;
@@ -82,9 +87,9 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
         return prefix + "-" + IDS.incrementAndGet();
     }
 
+    /** Puts the conversation in the store; returns it as stored (with its version). */
     public Conversation add(Conversation conversation) {
-        store().put(conversation);
-        return conversation;
+        return store().put(conversation).stored();
     }
 
     public Conversation stored(String domain, String id) {

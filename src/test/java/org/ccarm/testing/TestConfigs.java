@@ -2,6 +2,7 @@ package org.ccarm.testing;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
 
 /** Configurations for tests and tools: loopback, any free port, no fixtures. */
@@ -10,7 +11,11 @@ public final class TestConfigs {
     private TestConfigs() {}
 
     public static ServerConfig config(Optional<String> adminToken, String... domains) {
-        return new ServerConfig("127.0.0.1", 0, adminToken, ServerConfig.DEFAULT_MAX_BODY_BYTES,
+        return config(Limits.DEFAULTS, adminToken, domains);
+    }
+
+    public static ServerConfig config(Limits limits, Optional<String> adminToken, String... domains) {
+        return new ServerConfig("127.0.0.1", 0, adminToken, limits, "batched",
                 Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList());
     }
 }

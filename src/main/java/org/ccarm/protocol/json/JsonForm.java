@@ -83,6 +83,9 @@ public final class JsonForm {
         if (json.length == 0) {
             throw new ProtocolException(ErrorReason.EMPTY_BODY, "the body is empty: expected a JSON-form document");
         }
+        if (!looksLikeUtf8(json)) {
+            throw new ProtocolException(ErrorReason.MALFORMED_JSON, "the JSON form is UTF-8; this body is UTF-16 or UTF-32");
+        }
         try (JsonParser parser = factory.createParser(json)) {
             expect(parser.nextToken() == JsonToken.START_ARRAY, parser, "a document must be a JSON array holding its root element");
             expect(parser.nextToken() == JsonToken.START_OBJECT, parser, "the array must hold the root element, an object");
@@ -96,6 +99,25 @@ public final class JsonForm {
         } catch (IOException e) {
             throw new ProtocolException(ErrorReason.MALFORMED_JSON, "the body cannot be read as JSON");
         }
+    }
+
+    /**
+     * Jackson detects UTF-16 and UTF-32 by themselves (a byte order mark, or zero bytes
+     * among the first four); the protocol's JSON is UTF-8 only, so such a body is refused
+     * before Jackson sees it. A UTF-8 byte order mark is allowed, as RFC 8259 lets a
+     * reader ignore it; invalid UTF-8 is Jackson's to refuse.
+     */
+    private static boolean looksLikeUtf8(byte[] json) {
+        int b0 = json[0] & 0xFF;
+        if (b0 == 0xFE || b0 == 0xFF) {
+            return false; // a UTF-16 or UTF-32 (little-endian) byte order mark
+        }
+        for (int i = 0; i < Math.min(4, json.length); i++) {
+            if (json[i] == 0) {
+                return false; // no UTF-8 JSON text has a NUL among its first bytes
+            }
+        }
+        return true;
     }
 
     /** Reads one element; the parser is on its START_OBJECT. */

@@ -4,7 +4,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.Optional;
+import org.ccarm.config.Limits;
 import org.ccarm.dispatch.Admission;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
@@ -13,12 +15,12 @@ import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
-import org.eclipse.jetty.http.HttpException;
 
 /**
  * {@code /<DOMAIN>/service/cc/arm/<command>}: hands the dispatcher the HTTP checks
  * (method, media type), which it asks in the protocol's order, then reads the body of
- * an admitted call. Mapped once per known command, and once with a {@code {command}}
+ * an admitted call without holding a thread ({@link BodyReader}) and answers when the
+ * command has run. Mapped once per known command, and once with a {@code {command}}
  * variable to answer unknown commands.
  */
 final class CommandServlet extends HttpServlet {
@@ -29,14 +31,14 @@ final class CommandServlet extends HttpServlet {
     private final String command; // null: read from the path
     private final transient CommandDispatcher dispatcher;
     private final transient HttpAnswers answers;
-    private final int maxBodyBytes;
+    private final transient Limits limits;
 
-    CommandServlet(String template, String command, CommandDispatcher dispatcher, HttpAnswers answers, int maxBodyBytes) {
+    CommandServlet(String template, String command, CommandDispatcher dispatcher, HttpAnswers answers, Limits limits) {
         this.params = new PathParams(template);
         this.command = command;
         this.dispatcher = dispatcher;
         this.answers = answers;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
     }
 
     @Override
@@ -48,20 +50,30 @@ final class CommandServlet extends HttpServlet {
         Optional<MediaType> mediaType = MediaType.parse(contentType);
         WireFormat reply = AcceptHeader.choose(request.getHeader("Accept"), MediaType.answerFormat(contentType));
         Admission admission = dispatcher.admit(call, new HttpChecks(call.command(), request, response, mediaType));
-        Answer answer = admission.orElse(admitted -> readAndExecute(admitted, mediaType.orElseThrow(), request));
-        answers.write(response, answer, reply);
+        if (admission instanceof CommandDispatcher.Admitted admitted) {
+            MediaType type = mediaType.orElseThrow(); // the media type check passed
+            BodyReader.read(request, limits, new BodyReader.Receiver() {
+                @Override
+                public void body(byte[] body) {
+                    answer(response, admitted.execute(type.format(), body, type.charset()), reply);
+                }
+
+                @Override
+                public void refused(ErrorReason reason, String detail) {
+                    answer(response, admitted.refuse(reason, detail), reply);
+                }
+            });
+        } else {
+            answers.write(response, ((Admission.Answered) admission).answer(), reply);
+        }
     }
 
-    private Answer readAndExecute(CommandDispatcher.Admitted call, MediaType mediaType, HttpServletRequest request) {
-        byte[] body;
+    private void answer(HttpServletResponse response, Answer answer, WireFormat format) {
         try {
-            body = RequestBody.read(request, maxBodyBytes);
-        } catch (RequestBody.TooLarge e) {
-            return call.refuse(ErrorReason.BODY_TOO_LARGE, "the body is larger than the limit of " + maxBodyBytes + " bytes");
-        } catch (IOException | HttpException.RuntimeException e) {
-            return call.refuse(ErrorReason.BAD_REQUEST, "the request body could not be read");
+            answers.write(response, answer, format);
+        } catch (IOException e) {
+            // the client went away; the call has been audited and there is no one left to answer
         }
-        return call.execute(mediaType.format(), body, mediaType.charset());
     }
 
     /** The checks of an HTTP request, as the dispatcher asks them. */
@@ -79,6 +91,15 @@ final class CommandServlet extends HttpServlet {
 
         @Override
         public Optional<Rejection> mediaType() {
+            if (Collections.list(request.getHeaders("Content-Type")).size() > 1) {
+                return Optional.of(new Rejection(ErrorReason.BAD_REQUEST,
+                        "the request has more than one Content-Type header; which one is meant?"));
+            }
+            String encoding = request.getHeader("Content-Encoding");
+            if (encoding != null) {
+                return Optional.of(new Rejection(ErrorReason.UNSUPPORTED_MEDIA_TYPE,
+                        "Content-Encoding " + encoding + " is not supported: send the document as it is"));
+            }
             return parsedType.isPresent() ? Optional.empty() : Optional.of(new Rejection(ErrorReason.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type " + request.getHeader("Content-Type") + " is not supported: send application/xml or "
                             + "text/xml (or none) for XML, application/json for the JSON form (UTF-8)"));

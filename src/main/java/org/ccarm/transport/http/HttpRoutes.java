@@ -3,6 +3,7 @@ package org.ccarm.transport.http;
 import jakarta.servlet.http.HttpServlet;
 import java.util.Optional;
 import java.util.Set;
+import org.ccarm.config.Limits;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.protocol.codec.AnswerEncoder;
@@ -30,7 +31,7 @@ public final class HttpRoutes {
 
     /** What the routes are built from. */
     public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
-                               AnswerEncoder encoder, Optional<String> adminToken, int maxBodyBytes,
+                               AnswerEncoder encoder, Optional<String> adminToken, Limits limits,
                                WebSocketInstaller webSocket) {}
 
     public static ServletContextHandler build(Dependencies deps) {
@@ -41,22 +42,25 @@ public final class HttpRoutes {
         // POST /{domain}/service/cc/arm/<command>: one mapping per command the server implements
         for (String command : deps.commands()) {
             route(context, API + command,
-                    new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.maxBodyBytes()));
+                    new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.limits()));
         }
-        // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form (upgrades only)
+        // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form; the upgrades go to the
+        // websocket transport, anything else on the path is told to upgrade (426)
         deps.webSocket().install(context, WEBSOCKET);
+        route(context, WEBSOCKET, new UpgradeRequiredServlet(WEBSOCKET, deps.domains(), answers));
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
-                new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.maxBodyBytes()));
+                new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits()));
         // PUT, GET, DELETE /admin/domains/{domain}/conversations/{id}: the switch feed
-        route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.feed(),
-                deps.maxBodyBytes()));
+        route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.feed(), deps.limits()));
         // everything else: 404 not_found
         route(context, "/", new NotFoundServlet(answers));
         return context;
     }
 
     private static void route(ServletContextHandler context, String pathSpec, HttpServlet servlet) {
-        context.addServlet(new ServletHolder(servlet), pathSpec);
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true); // bodies are read with async I/O (BodyReader)
+        context.addServlet(holder, pathSpec);
     }
 }

@@ -1,16 +1,18 @@
 package org.ccarm.transport.http;
 
 import java.net.URI;
+import org.ccarm.config.Limits;
+import org.ccarm.protocol.ErrorReason;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
- * The embedded Jetty server: one HTTP connector on the configured host and port,
- * the route table behind a graceful handler (on stop, requests in flight finish while
- * new ones are refused), and Jetty's own errors answered as {@code out} documents.
+ * The embedded Jetty server: one HTTP connector on the configured host and port with
+ * the connection guards ({@link GuardedHttpConnectionFactory}), the route table behind
+ * a graceful handler (on stop, requests in flight finish while new ones are refused),
+ * and Jetty's own errors answered as {@code out} documents.
  */
 public final class HttpTransport implements AutoCloseable {
 
@@ -19,26 +21,40 @@ public final class HttpTransport implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ConnectionGuard guard;
 
-    private HttpTransport(Server server, ServerConnector connector) {
+    private HttpTransport(Server server, ServerConnector connector, ConnectionGuard guard) {
         this.server = server;
         this.connector = connector;
+        this.guard = guard;
     }
 
     public static HttpTransport start(String host, int port, HttpRoutes.Dependencies deps) throws Exception {
+        Limits limits = deps.limits();
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        GuardedHttpConnectionFactory factory = new GuardedHttpConnectionFactory(http, guard, limits.headerTimeoutMillis(),
+                new RawResponse(deps.encoder(), ErrorReason.TOO_MANY_CONNECTIONS,
+                        "too many connections are open, from this address or in all; try again later"),
+                new RawResponse(deps.encoder(), ErrorReason.REQUEST_TIMEOUT,
+                        "the request's head did not arrive within " + limits.headerTimeoutMillis() + " ms"));
+        ServerConnector connector = new GuardedConnector(server, guard, factory);
         connector.setHost(host);
         connector.setPort(port);
+        // an idle connection (between requests, or before its first byte) is closed after about the header
+        // timeout; a second more than either deadline, so that a slow head or body meets its own deadline (and
+        // its 408) first, not a silent close
+        connector.setIdleTimeout(Math.max(limits.headerTimeoutMillis(), limits.bodyTimeoutMillis()) + 1_000);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(HttpRoutes.build(deps)));
-        server.setErrorHandler(new OutDocumentErrorHandler(deps.encoder()));
+        server.setErrorHandler(new OutDocumentErrorHandler(deps.encoder(), deps.domains()));
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.start();
-        return new HttpTransport(server, connector);
+        return new HttpTransport(server, connector, guard);
     }
 
     /** The base URI the server actually listens on (the real port when 0 was asked for). */
@@ -46,6 +62,11 @@ public final class HttpTransport implements AutoCloseable {
         String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
         String shown = host.contains(":") ? "[" + host + "]" : host;
         return URI.create("http://" + shown + ":" + connector.getLocalPort() + "/");
+    }
+
+    /** Connections open now (websockets included). */
+    public int openConnections() {
+        return guard.open();
     }
 
     public void join() throws InterruptedException {

@@ -23,7 +23,11 @@ final class PathParams {
     }
 
     Map<String, String> of(HttpServletRequest request) {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return of(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo()));
+    }
+
+    /** The variables of a decoded path that matches the template. */
+    Map<String, String> of(String path) {
         Map<String, String> params = new HashMap<>(4);
         int start = 1;
         for (int i = 0; i < names.length && start <= path.length(); i++) {

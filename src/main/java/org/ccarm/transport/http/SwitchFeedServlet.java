@@ -7,16 +7,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.config.Limits;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.InvalidConversationException;
 import org.ccarm.feed.SwitchFeed;
+import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
-import org.eclipse.jetty.http.HttpException;
 
 /**
  * {@code /admin/domains/{domain}/conversations/{id}}: the switch feed's JSON API over
@@ -34,15 +36,15 @@ final class SwitchFeedServlet extends HttpServlet {
     private final Set<String> domains;
     private final transient SwitchFeed feed;
     private final transient ConversationJson json;
-    private final int maxBodyBytes;
+    private final transient Limits limits;
 
-    SwitchFeedServlet(String template, Optional<String> token, Set<String> domains, SwitchFeed feed, int maxBodyBytes) {
+    SwitchFeedServlet(String template, Optional<String> token, Set<String> domains, SwitchFeed feed, Limits limits) {
         this.params = new PathParams(template);
         this.tokenDigest = token.map(SwitchFeedServlet::sha256);
         this.domains = Set.copyOf(domains);
         this.feed = feed;
         this.json = feed.json();
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
     }
 
     @Override
@@ -92,28 +94,41 @@ final class SwitchFeedServlet extends HttpServlet {
     private void put(ConversationKey key, HttpServletRequest request, HttpServletResponse response) throws IOException {
         String contentType = request.getHeader("Content-Type"); // getContentType() throws on unknown charsets
         MediaType type = MediaType.parse(contentType).orElse(null);
-        if (contentType != null && (type == null || type.format() != WireFormat.JSON)) {
-            error(response, 415, "unsupported_media_type", "send the conversation as application/json");
+        if (Collections.list(request.getHeaders("Content-Type")).size() > 1 || request.getHeader("Content-Encoding") != null
+                || (contentType != null && (type == null || type.format() != WireFormat.JSON))) {
+            error(response, 415, "unsupported_media_type", "send the conversation as application/json, as it is");
             return;
         }
-        byte[] body;
+        BodyReader.read(request, limits, new BodyReader.Receiver() {
+            @Override
+            public void body(byte[] body) {
+                try {
+                    SwitchFeed.Reported reported = feed.report(key, body);
+                    send(response, reported.created() ? 201 : 200, json.write(reported.conversation()));
+                } catch (InvalidConversationException e) {
+                    quietly(() -> error(response, 400, "invalid_conversation", e.getMessage()));
+                } catch (IOException e) {
+                    // the client went away after the change was made and audited
+                }
+            }
+
+            @Override
+            public void refused(ErrorReason reason, String detail) {
+                quietly(() -> error(response, reason.status(), reason.code(), detail));
+            }
+        });
+    }
+
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    private static void quietly(Write write) {
         try {
-            body = RequestBody.read(request, maxBodyBytes);
-        } catch (RequestBody.TooLarge e) {
-            error(response, 413, "body_too_large", "the body is larger than " + maxBodyBytes + " bytes");
-            return;
-        } catch (HttpException.RuntimeException e) {
-            error(response, 400, "bad_request", "the request body could not be read");
-            return;
+            write.run();
+        } catch (IOException e) {
+            // the client went away; nothing changed
         }
-        SwitchFeed.Reported reported;
-        try {
-            reported = feed.report(key, body);
-        } catch (InvalidConversationException e) {
-            error(response, 400, "invalid_conversation", e.getMessage());
-            return;
-        }
-        send(response, reported.created() ? 201 : 200, json.write(reported.conversation()));
     }
 
     private void notFound(ConversationKey key, HttpServletResponse response) throws IOException {

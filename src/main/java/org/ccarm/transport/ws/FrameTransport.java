@@ -11,23 +11,22 @@ import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
 /** Installs the framed websocket endpoint on a servlet context. */
 public final class FrameTransport {
 
-    /** A connection with no traffic at all for this long is closed; clients keep it open with pings. */
-    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
-
     private FrameTransport() {}
 
     /**
      * Maps {@code template} (with a {@code {domain}} variable) to a websocket endpoint.
      * An unknown domain refuses the upgrade with 404. A message over
-     * {@code maxMessageBytes} closes the connection with 1009 (message too big).
+     * {@code maxMessageBytes} closes the connection with 1009 (message too big); a
+     * connection with no traffic at all for {@code idleTimeout} is closed (clients keep
+     * a quiet one open with pings).
      */
     public static void install(ServletContextHandler context, String template, CommandDispatcher dispatcher,
-                               AnswerEncoder encoder, int maxMessageBytes) {
+                               AnswerEncoder encoder, int maxMessageBytes, Duration idleTimeout) {
         UriTemplatePathSpec spec = new UriTemplatePathSpec(template);
         JettyWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             container.setMaxTextMessageSize(maxMessageBytes);
             container.setMaxBinaryMessageSize(maxMessageBytes);
-            container.setIdleTimeout(IDLE_TIMEOUT);
+            container.setIdleTimeout(idleTimeout);
             container.addMapping("uri-template|" + template, (request, response) -> {
                 Map<String, String> params = spec.getPathParams(request.getRequestPath());
                 String domain = params == null ? null : params.get("domain");

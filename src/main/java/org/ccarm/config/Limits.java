@@ -1,0 +1,42 @@
+package org.ccarm.config;
+
+/**
+ * What one client may take of the server (README, "Limits"). Past a limit the client
+ * gets a clear refusal, never a stall for others.
+ *
+ * @param maxBodyBytes             the largest request body, and the largest websocket message
+ * @param maxConnections           open connections in total (websockets included)
+ * @param maxConnectionsPerAddress open connections from one client address
+ * @param headerTimeoutMillis      a request's head (request line and headers) must arrive within this
+ *                                 from its first byte; also how long an idle connection stays open
+ * @param bodyTimeoutMillis        a request's body must arrive within this
+ * @param minBodyBytesPerSecond    and at least this fast, after its first two seconds
+ * @param maxHeaderBytes           the largest request head (request line and headers)
+ * @param websocketIdleMillis      a websocket without any traffic for this long is closed
+ */
+public record Limits(int maxBodyBytes, int maxConnections, int maxConnectionsPerAddress, long headerTimeoutMillis,
+                     long bodyTimeoutMillis, int minBodyBytesPerSecond, int maxHeaderBytes, long websocketIdleMillis) {
+
+    public static final Limits DEFAULTS = new Limits(64 * 1024, 10_000, 1_000, 10_000, 10_000, 256, 8_192, 300_000);
+
+    public Limits {
+        positive("limits.max-body-bytes", maxBodyBytes);
+        positive("limits.max-connections", maxConnections);
+        positive("limits.max-connections-per-address", maxConnectionsPerAddress);
+        positive("limits.header-timeout-ms", headerTimeoutMillis);
+        positive("limits.body-timeout-ms", bodyTimeoutMillis);
+        if (minBodyBytesPerSecond < 0) {
+            throw new IllegalArgumentException("'limits.min-body-bytes-per-second' must not be negative");
+        }
+        if (maxHeaderBytes < 1024) {
+            throw new IllegalArgumentException("'limits.max-header-bytes' must be at least 1024");
+        }
+        positive("limits.websocket-idle-timeout-ms", websocketIdleMillis);
+    }
+
+    private static void positive(String key, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("'" + key + "' must be positive, not " + value);
+        }
+    }
+}
