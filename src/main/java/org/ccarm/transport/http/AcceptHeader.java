@@ -2,15 +2,17 @@ package org.ccarm.transport.http;
 
 import java.util.Locale;
 import org.ccarm.protocol.WireFormat;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.QuotedQualityCSV;
 
 /**
  * Which wire format an answer takes: the one the request's {@code Accept} prefers
  * between XML and the JSON form, else the request's own (also on a tie). An
- * {@code Accept} that names neither (nor a wildcard), or that cannot be read, is not
- * refused with 406: the request's format is what a client of this API can always read.
- * Jetty's {@link QuotedQualityCSV} parses the header (ranges, quoting, q-values).
+ * {@code Accept} that names neither (nor a wildcard) is not refused with 406: the
+ * request's format is what a client of this API can always read. A range that cannot
+ * be read is skipped; the rest still count.
+ *
+ * <p>Parsed here rather than with Jetty's {@code QuotedQualityCSV}, which
+ * {@code HeaderFuzzTest} found throwing on a stray quote and on some malformed
+ * q-values: a header a client chose must never make a 500.
  */
 final class AcceptHeader {
 
@@ -20,19 +22,23 @@ final class AcceptHeader {
         if (accept == null || accept.isBlank()) {
             return requestFormat;
         }
-        QuotedQualityCSV ranges = new QuotedQualityCSV();
-        ranges.addValue(accept);
         double json = -1;
         double xml = -1;
         double any = -1;
-        for (QuotedQualityCSV.QualityValue range : ranges.getQualityValues()) {
-            double q = range.getWeight() <= 1 ? range.getWeight() : 0; // a q over 1 is not a quality
-            switch (HttpField.stripParameters(range.getValue()).trim().toLowerCase(Locale.ROOT)) {
-                case "application/json" -> json = Math.max(json, q);
-                case "application/xml", "text/xml" -> xml = Math.max(xml, q);
-                case "*/*", "application/*" -> any = Math.max(any, q);
-                default -> { }
+        HeaderLexer in = new HeaderLexer(accept);
+        while (!in.atEnd()) {
+            in.skipSpace();
+            String type = range(in);
+            double q = type == null ? -1 : quality(in);
+            if (q >= 0) {
+                switch (type) {
+                    case "application/json" -> json = Math.max(json, q);
+                    case "application/xml", "text/xml" -> xml = Math.max(xml, q);
+                    case "*/*", "application/*" -> any = Math.max(any, q);
+                    default -> { }
+                }
             }
+            in.skipPast(',');
         }
         json = json >= 0 ? json : any;
         xml = xml >= 0 ? xml : any;
@@ -43,5 +49,44 @@ final class AcceptHeader {
             return WireFormat.XML;
         }
         return requestFormat;
+    }
+
+    /** {@code type/subtype} in lower case; null when it is not one. */
+    private static String range(HeaderLexer in) {
+        String type = in.token();
+        if (type == null || !in.take('/')) {
+            return null;
+        }
+        String subtype = in.token();
+        return subtype == null ? null : (type + "/" + subtype).toLowerCase(Locale.ROOT);
+    }
+
+    /** The range's q parameter (1 without one); -1 when its parameters cannot be read or q is not 0..1. */
+    private static double quality(HeaderLexer in) {
+        double q = 1;
+        while (true) {
+            in.skipSpace();
+            if (in.atEnd() || in.peek() == ',') {
+                return q;
+            }
+            if (!in.take(';')) {
+                return -1;
+            }
+            in.skipSpace();
+            String name = in.token();
+            if (name == null || !in.take('=')) {
+                return -1;
+            }
+            String value = in.peek() == '"' ? in.quoted() : in.token();
+            if (value == null) {
+                return -1;
+            }
+            if (name.equalsIgnoreCase("q")) {
+                if (!value.matches("0(\\.\\d{0,3})?|1(\\.0{0,3})?")) {
+                    return -1; // RFC 9110's qvalue
+                }
+                q = Double.parseDouble(value);
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ record MediaType(WireFormat format, Charset charset) {
         if (contentType == null || contentType.isBlank()) {
             return Optional.of(new MediaType(WireFormat.XML, null));
         }
-        Lexer in = new Lexer(contentType);
+        HeaderLexer in = new HeaderLexer(contentType);
         in.skipSpace();
         String type = in.token();
         if (type == null || !in.take('/')) {
@@ -99,74 +99,5 @@ record MediaType(WireFormat format, Charset charset) {
             return Optional.empty();
         }
         return Optional.of(new MediaType(format, charset));
-    }
-
-    /** RFC 9110's tokens, spaces and quoted strings. */
-    private static final class Lexer {
-        private final String text;
-        private int i;
-
-        Lexer(String text) {
-            this.text = text;
-        }
-
-        boolean atEnd() {
-            return i >= text.length();
-        }
-
-        int peek() {
-            return atEnd() ? -1 : text.charAt(i);
-        }
-
-        boolean take(char c) {
-            if (peek() == c) {
-                i++;
-                return true;
-            }
-            return false;
-        }
-
-        void skipSpace() {
-            while (peek() == ' ' || peek() == '\t') {
-                i++;
-            }
-        }
-
-        /** One or more tchar; null when there is none here. */
-        String token() {
-            int start = i;
-            while (!atEnd() && isTchar(text.charAt(i))) {
-                i++;
-            }
-            return i > start ? text.substring(start, i) : null;
-        }
-
-        /** A quoted string, unescaped; null when it is not closed or holds a control character. */
-        String quoted() {
-            StringBuilder value = new StringBuilder();
-            i++; // the opening quote
-            while (!atEnd()) {
-                char c = text.charAt(i++);
-                if (c == '"') {
-                    return value.toString();
-                }
-                if (c == '\\') {
-                    if (atEnd()) {
-                        return null;
-                    }
-                    c = text.charAt(i++);
-                }
-                if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    return null;
-                }
-                value.append(c);
-            }
-            return null;
-        }
-
-        private static boolean isTchar(char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-        }
     }
 }
