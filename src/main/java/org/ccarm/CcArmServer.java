@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.command.CommandCatalog;
 import org.ccarm.config.Limits;
+import org.ccarm.config.StoreConfig;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.feed.ConversationJson;
@@ -18,6 +19,7 @@ import org.ccarm.logging.AuditDurability;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.store.redis.RedisConversationStore;
 import org.ccarm.transport.http.HttpRoutes;
 import org.ccarm.transport.http.HttpTransport;
 import org.ccarm.transport.ws.FrameTransport;
@@ -34,17 +36,39 @@ public final class CcArmServer implements AutoCloseable {
 
     private final HttpTransport http;
     private final CommandDispatcher dispatcher;
+    private ConversationStore ownedStore; // closed with the server when it opened it
 
     private CcArmServer(HttpTransport http, CommandDispatcher dispatcher) {
         this.http = http;
         this.dispatcher = dispatcher;
     }
 
-    /** Starts on a fresh in-memory store with the configured fixtures loaded. */
+    /** Starts on the store the configuration names (in memory, or Redis), with the configured fixtures loaded. */
     public static CcArmServer start(ServerConfig config) throws Exception {
-        return start(config, new InMemoryConversationStore(), Clock.systemUTC());
+        ConversationStore store = openStore(config.store());
+        try {
+            CcArmServer server = start(config, store, Clock.systemUTC());
+            server.ownedStore = store;
+            return server;
+        } catch (Exception | Error e) {
+            store.close();
+            throw e;
+        }
     }
 
+    /** The one place the store is chosen from the configuration. */
+    public static ConversationStore openStore(StoreConfig config) {
+        if (!config.isRedis()) {
+            return new InMemoryConversationStore();
+        }
+        ConversationStore store = RedisConversationStore.connect(new RedisConversationStore.Settings(
+                config.redisUrl(), config.prefix(), Duration.ofMillis(config.timeoutMillis()), config.waitReplicas()));
+        LOG.info("store: Redis at {} (keys {}:{{<domain>}}:..., timeout {} ms)", config.redisUrl().replaceAll("//[^@/]*@", "//***@"),
+                config.prefix(), config.timeoutMillis());
+        return store;
+    }
+
+    /** Starts on {@code store}, which stays the caller's to close. */
     public static CcArmServer start(ServerConfig config, ConversationStore store, Clock clock) throws Exception {
         AuditDurability.parse(config.auditDurability()).applyToAuditTrail();
         AuditLog audit = new AuditLog();
@@ -54,7 +78,11 @@ public final class CcArmServer implements AutoCloseable {
             if (domain.fixture().isPresent()) {
                 URL fixture = domain.fixture().get();
                 int loaded = fixtures.load(domain.name(), fixture, store);
-                LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, fixture);
+                if (loaded < 0) {
+                    LOG.info("domain {}: the store has its fixture already; {} not loaded again", domain.name(), fixture);
+                } else {
+                    LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, fixture);
+                }
             }
         }
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name).collect(Collectors.toSet());
@@ -90,6 +118,12 @@ public final class CcArmServer implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.beginShutdown();
-        http.close();
+        try {
+            http.close();
+        } finally {
+            if (ownedStore != null) {
+                ownedStore.close();
+            }
+        }
     }
 }

@@ -2,13 +2,19 @@ package org.ccarm.bench;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import org.ccarm.CcArmServer;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
 import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
+import org.ccarm.config.StoreConfig;
+import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 
 /**
@@ -43,22 +49,32 @@ public final class BenchServer {
         return String.format("s%015d", index);
     }
 
+    /**
+     * {@code -Dccarm.store=redis -Dccarm.redis.url=redis://...} serves from Redis (prepared
+     * from 16 threads at once, which Lettuce pipelines); else from memory.
+     * {@code -Dccarm.audit.durability=synced} for the synced-audit row.
+     */
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        InMemoryConversationStore store = new InMemoryConversationStore();
+        StoreConfig storeConfig = "redis".equals(System.getProperty("ccarm.store"))
+                ? new StoreConfig("redis", System.getProperty("ccarm.redis.url"), 1_000, "ccarm", 0) : StoreConfig.MEMORY;
+        ConversationStore store = CcArmServer.openStore(storeConfig);
+        long prepared = 0;
         for (String spec : args[1].split(",")) {
-            prepare(store, spec.split(":"));
+            prepared += prepare(store, spec.split(":"));
         }
         ServerConfig config = new ServerConfig("127.0.0.1", port, Optional.empty(), Limits.DEFAULTS,
-                System.getProperty("ccarm.audit.durability", "batched"),
+                System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
                 List.of(new ServerConfig.DomainConfig("demo", Optional.empty())));
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
         System.gc(); // start measured runs without the preparation's garbage
-        System.out.println("cc-arm-server with " + store.size() + " conversations listening on " + server.uri());
+        System.out.println("cc-arm-server with " + prepared + " conversations (" + storeConfig.kind()
+                + ") listening on " + server.uri());
         server.join();
     }
 
-    private static void prepare(InMemoryConversationStore store, String[] spec) {
+    private static long prepare(ConversationStore store, String[] spec) throws InterruptedException {
+        List<Conversation> conversations = new ArrayList<>();
         switch (spec[0]) {
             case "held" -> {
                 char run = spec[1].charAt(0);
@@ -67,17 +83,30 @@ public final class BenchServer {
                 Optional<Hold> held = Optional.of(new Hold("1001", SINCE));
                 for (int thread = 1; thread <= threads; thread++) {
                     for (long n = 0; n < perThread; n++) {
-                        store.put(Conversation.of("demo", id(run, thread, n), OPERATORS, held));
+                        conversations.add(Conversation.of("demo", id(run, thread, n), OPERATORS, held));
                     }
                 }
             }
             case "free" -> {
                 long size = Long.parseLong(spec[1]);
                 for (long i = 0; i < size; i++) {
-                    store.put(Conversation.of("demo", poolId(i), OPERATORS, Optional.empty()));
+                    conversations.add(Conversation.of("demo", poolId(i), OPERATORS, Optional.empty()));
                 }
             }
             default -> throw new IllegalArgumentException("unknown spec " + String.join(":", spec));
         }
+        ExecutorService pool = Executors.newFixedThreadPool(store instanceof InMemoryConversationStore ? 1 : 16);
+        int parts = store instanceof InMemoryConversationStore ? 1 : 16;
+        for (int part = 0; part < parts; part++) {
+            int first = part;
+            pool.submit(() -> {
+                for (int i = first; i < conversations.size(); i += parts) {
+                    store.put(conversations.get(i));
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.HOURS);
+        return conversations.size();
     }
 }

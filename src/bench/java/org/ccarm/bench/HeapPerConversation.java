@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
-import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 
 /**
@@ -27,14 +26,14 @@ public final class HeapPerConversation {
         int n = Integer.parseInt(args[0]);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = usedAfterGc(memory);
-        ConversationStore store = fill(n);
+        InMemoryConversationStore store = fill(n);
         long after = usedAfterGc(memory);
         long bytes = after - before;
         System.out.printf("conversations=%d heap_mib=%.1f bytes_per_conversation=%d%n",
                 store.size(), bytes / (1024.0 * 1024.0), bytes / n);
     }
 
-    static ConversationStore fill(int n) {
+    static InMemoryConversationStore fill(int n) {
         InMemoryConversationStore store = new InMemoryConversationStore();
         List<String> operators = List.of("1001", "1002");
         Optional<Hold> held = Optional.of(new Hold("1001", Instant.parse("2026-11-25T13:03:39.123Z")));

@@ -82,8 +82,8 @@ final class AuditValue {
 
     /** Printable ASCII without space, quote, backslash or '=': safe to write bare. A loop, not a stream: it runs per call. */
     private static boolean plain(String value) {
-        if (value.isEmpty()) {
-            return false;
+        if (value.isEmpty() || value.equals("-")) {
+            return false; // "-" bare means "none"
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -7,6 +7,7 @@ import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.StoreUnavailableException;
 
 /**
  * A command of the conversation shape ({@code conversation_id}, optional
@@ -50,8 +51,13 @@ public final class ConversationCommand implements Command<ConversationArguments>
     @Override
     public Outcome execute(ConversationArguments arguments, CommandContext context) {
         String id = arguments.conversationId();
-        TransitionResult result = store.apply(new ConversationKey(context.domain(), id),
-                rule.transitionFor(arguments, context));
+        TransitionResult result;
+        try {
+            result = store.apply(new ConversationKey(context.domain(), id), rule.transitionFor(arguments, context));
+        } catch (StoreUnavailableException e) {
+            return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), id,
+                    arguments.operatorId().orElse(null), 0);
+        }
         if (result instanceof TransitionResult.Applied applied) {
             return Outcome.done(id, applied.actingOperator(), applied.after().version());
         }

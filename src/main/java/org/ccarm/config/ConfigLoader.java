@@ -29,7 +29,7 @@ public final class ConfigLoader {
     public static final String PACKED_RESOURCE = "config/server.properties";
 
     /** Short environment variables kept for the common keys, besides {@code CCARM_<KEY>}. */
-    private static final Map<String, String> ALIASES = Map.of();
+    private static final Map<String, String> ALIASES = Map.of("store.kind", "CCARM_STORE", "store.redis.url", "CCARM_REDIS_URL");
 
     private ConfigLoader() {}
 
@@ -90,6 +90,12 @@ public final class ConfigLoader {
                 Optional.of(settings.string("admin.token", "")),
                 limits,
                 settings.string("audit.durability", "batched"),
+                new StoreConfig(
+                        settings.string("store.kind", StoreConfig.MEMORY.kind()),
+                        settings.string("store.redis.url", StoreConfig.MEMORY.redisUrl()),
+                        settings.number("store.timeout-ms", StoreConfig.MEMORY.timeoutMillis()),
+                        settings.string("store.redis.prefix", StoreConfig.MEMORY.prefix()),
+                        settings.integer("store.redis.wait-replicas", StoreConfig.MEMORY.waitReplicas())),
                 domains);
         settings.refuseUnknownKeys(domainKeys);
         return config;

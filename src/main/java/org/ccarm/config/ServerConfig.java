@@ -11,9 +11,10 @@ import java.util.Optional;
  * @param adminToken      the bearer token of the switch feed; empty turns the feed off
  * @param limits          what one client may take (connections, sizes, deadlines)
  * @param auditDurability {@code batched} or {@code synced} (README, "The audit trail")
+ * @param store           where conversations live
  */
 public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits,
-                           String auditDurability, List<DomainConfig> domains) {
+                           String auditDurability, StoreConfig store, List<DomainConfig> domains) {
 
     /** A domain (tenant) this server serves, with the conversations to load at start. */
     public record DomainConfig(String name, Optional<URL> fixture) {
@@ -27,6 +28,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(store, "store");
         domains = List.copyOf(domains);
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be 0..65535, not " + httpPort);
@@ -46,6 +48,11 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         if (adminToken.isPresent() && adminToken.get().isBlank()) {
             adminToken = Optional.empty();
         }
+    }
+
+    /** The same configuration with another store (tests and benchmarks run one server on several). */
+    public ServerConfig withStore(StoreConfig other) {
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, domains);
     }
 
     /** The largest request body (and websocket message) accepted. */

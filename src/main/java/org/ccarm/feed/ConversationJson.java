@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
+import org.ccarm.protocol.json.JsonForm;
 
 /**
  * The feed's JSON form of a conversation:
@@ -88,6 +89,9 @@ public final class ConversationJson {
      * conversation reported as held is held since now.
      */
     public Conversation read(String domain, String id, byte[] json) throws InvalidConversationException {
+        if (!JsonForm.looksLikeUtf8(json)) {
+            throw new InvalidConversationException("the feed's JSON is UTF-8; this body is UTF-16 or UTF-32");
+        }
         return conversation(domain, id, parse(json, mapper.constructType(Reported.class)));
     }
 

@@ -20,7 +20,11 @@ public final class FixtureLoader {
         this.json = json;
     }
 
-    /** Puts every conversation of {@code fixture} into {@code store}; returns how many. */
+    /**
+     * Loads {@code fixture} into {@code store}, once ever for a shared store (see
+     * {@link ConversationStore#loadFixtureOnce}); returns how many conversations it
+     * created, or -1 when the domain's fixture had been loaded before.
+     */
     public int load(String domain, URL fixture, ConversationStore store) throws IOException {
         List<Conversation> conversations;
         try (InputStream in = fixture.openStream()) {
@@ -28,7 +32,6 @@ public final class FixtureLoader {
         } catch (InvalidConversationException e) {
             throw new IOException(fixture + ": " + e.getMessage(), e);
         }
-        conversations.forEach(store::put);
-        return conversations.size();
+        return store.loadFixtureOnce(domain, conversations);
     }
 }

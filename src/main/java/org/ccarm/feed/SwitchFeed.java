@@ -7,6 +7,7 @@ import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.StoreUnavailableException;
 
 /**
  * The switch feed's service: the changes the telephone switch reports (a conversation
@@ -29,23 +30,37 @@ public final class SwitchFeed {
         this.audit = audit;
     }
 
-    public Optional<Conversation> find(ConversationKey key) {
-        return store.find(key);
+    public Optional<Conversation> find(ConversationKey key) throws FeedUnavailableException {
+        try {
+            return store.find(key);
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        }
     }
 
     /** Creates or replaces the conversation the JSON body describes; a bad body changes nothing. */
-    public Reported report(ConversationKey key, byte[] body) throws InvalidConversationException {
+    public Reported report(ConversationKey key, byte[] body) throws InvalidConversationException, FeedUnavailableException {
         long start = System.nanoTime();
         Conversation reported = json.read(key.domain(), key.conversationId(), body);
-        ConversationStore.Put put = store.put(reported);
+        ConversationStore.Put put;
+        try {
+            put = store.put(reported);
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        }
         audit(key, "feed_put", put.stored().version(), put.created() ? "created" : "replaced", put.created() ? 201 : 200, start);
         return new Reported(put.created(), put.stored());
     }
 
     /** Ends a conversation; false when there was none. */
-    public boolean end(ConversationKey key) {
+    public boolean end(ConversationKey key) throws FeedUnavailableException {
         long start = System.nanoTime();
-        OptionalLong version = store.remove(key);
+        OptionalLong version;
+        try {
+            version = store.remove(key);
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        }
         if (version.isPresent()) {
             audit(key, "feed_delete", version.getAsLong(), "ended", 204, start);
         }
@@ -55,6 +70,12 @@ public final class SwitchFeed {
     /** The feed's JSON, for the transport that answers it. */
     public ConversationJson json() {
         return json;
+    }
+
+    private static FeedUnavailableException unavailable(StoreUnavailableException e) {
+        return new FeedUnavailableException(e.outcomeUnknown()
+                ? "the store did not confirm the change: its outcome is unknown; read the conversation back to learn it"
+                : "the store cannot be reached now; nothing was changed; try again shortly", e);
     }
 
     private void audit(ConversationKey key, String change, long version, String outcome, int status, long start) {

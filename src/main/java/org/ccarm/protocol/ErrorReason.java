@@ -50,6 +50,12 @@ public enum ErrorReason {
     UPGRADE_REQUIRED("upgrade_required", 426),
     /** Too many connections, in total or from one client address: the connection is refused and closed. */
     TOO_MANY_CONNECTIONS("too_many_connections", 503),
+    /**
+     * The shared store could not be reached or did not answer in time; answered with
+     * {@code Retry-After}. When a change had been sent and its reply was lost, the detail
+     * says the outcome is unknown: a retry gets the honest answer.
+     */
+    STORE_UNAVAILABLE("store_unavailable", 503),
     /** The server is stopping: new commands go to another instance. */
     SHUTTING_DOWN("shutting_down", 503),
     /** A request line of an HTTP version other than 1.0 or 1.1. */

@@ -1,5 +1,6 @@
 package org.ccarm.store;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.ccarm.callcontrol.Conversation;
@@ -11,9 +12,10 @@ import org.ccarm.callcontrol.TransitionResult;
  * The conversations of every domain this server serves. Implementations are
  * thread-safe, and every change is atomic: of any number of concurrent changes of one
  * conversation, each sees the state the previous one left, and each raises the
- * conversation's version by one.
+ * conversation's version by one. A store shared by several servers may be unreachable:
+ * then every method throws {@link StoreUnavailableException}, within its timeout.
  */
-public interface ConversationStore {
+public interface ConversationStore extends AutoCloseable {
 
     /** What {@link #put} did: created or replaced the conversation, now at {@code stored}'s version. */
     record Put(boolean created, Conversation stored) {}
@@ -35,6 +37,17 @@ public interface ConversationStore {
      */
     TransitionResult apply(ConversationKey key, Transition transition);
 
-    /** How many conversations the store holds, over all domains. */
-    long size();
+    /**
+     * Loads a domain's fixture, once ever: a shared store remembers that it did, so a
+     * restarting server neither overwrites live state nor brings back a conversation that
+     * has ended since. Conversations that already exist are left as they are. Returns how
+     * many were loaded, or -1 when the domain's fixture had been loaded before.
+     */
+    int loadFixtureOnce(String domain, List<Conversation> conversations);
+
+    /** Whether the store answers now (for readiness); never throws. */
+    boolean isReachable();
+
+    @Override
+    void close();
 }

@@ -71,9 +71,32 @@ public final class InMemoryConversationStore implements ConversationStore {
         }
     }
 
+    /** This process's memory starts empty: a fixture is loaded at every start. */
     @Override
+    public int loadFixtureOnce(String domain, List<Conversation> conversations) {
+        ConcurrentMap<String, Slot> slots = domains.computeIfAbsent(domain, d -> new ConcurrentHashMap<>());
+        int loaded = 0;
+        for (Conversation conversation : conversations) {
+            if (slots.putIfAbsent(conversation.id(), new Slot(conversation, 1)) == null) {
+                loaded++;
+            }
+        }
+        return loaded;
+    }
+
+    /** How many conversations the store holds, over all domains. */
     public long size() {
         return domains.values().stream().mapToLong(ConcurrentMap::size).sum();
+    }
+
+    @Override
+    public boolean isReachable() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
     }
 
     private Slot slot(ConversationKey key) {

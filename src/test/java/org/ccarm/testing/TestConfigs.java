@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
+import org.ccarm.config.StoreConfig;
 
 /** Configurations for tests and tools: loopback, any free port, no fixtures. */
 public final class TestConfigs {
@@ -15,7 +16,7 @@ public final class TestConfigs {
     }
 
     public static ServerConfig config(Limits limits, Optional<String> adminToken, String... domains) {
-        return new ServerConfig("127.0.0.1", 0, adminToken, limits, "batched",
+        return new ServerConfig("127.0.0.1", 0, adminToken, limits, "batched", StoreConfig.MEMORY,
                 Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList());
     }
 }

@@ -107,7 +107,10 @@ public final class JsonForm {
      * before Jackson sees it. A UTF-8 byte order mark is allowed, as RFC 8259 lets a
      * reader ignore it; invalid UTF-8 is Jackson's to refuse.
      */
-    private static boolean looksLikeUtf8(byte[] json) {
+    public static boolean looksLikeUtf8(byte[] json) {
+        if (json.length == 0) {
+            return true;
+        }
         int b0 = json[0] & 0xFF;
         if (b0 == 0xFE || b0 == 0xFF) {
             return false; // a UTF-16 or UTF-32 (little-endian) byte order mark

@@ -3,11 +3,15 @@ package org.ccarm.transport.http;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.ccarm.protocol.Answer;
+import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.WireFormat;
 
 /** Writes an answer as an HTTP response: its status, its media type, its document. */
 final class HttpAnswers {
+
+    /** When a client is told the store is unavailable, it may try again after this many seconds. */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private final AnswerEncoder encoder;
 
@@ -18,6 +22,9 @@ final class HttpAnswers {
     void write(HttpServletResponse response, Answer answer, WireFormat format) throws IOException {
         byte[] body = encoder.encode(answer, format);
         response.setStatus(answer.status());
+        if (answer.reason() == ErrorReason.STORE_UNAVAILABLE) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
         response.setContentType(AnswerEncoder.contentType(format));
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -15,6 +15,7 @@ import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.config.Limits;
 import org.ccarm.feed.ConversationJson;
+import org.ccarm.feed.FeedUnavailableException;
 import org.ccarm.feed.InvalidConversationException;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.protocol.ErrorReason;
@@ -65,24 +66,34 @@ final class SwitchFeedServlet extends HttpServlet {
             return;
         }
         ConversationKey key = new ConversationKey(domain, path.get("id"));
-        switch (request.getMethod()) {
-            case "GET" -> get(key, response);
-            case "PUT" -> put(key, request, response);
-            case "DELETE" -> {
-                if (feed.end(key)) {
-                    response.setStatus(204);
-                } else {
-                    notFound(key, response);
+        try {
+            switch (request.getMethod()) {
+                case "GET" -> get(key, response);
+                case "PUT" -> put(key, request, response);
+                case "DELETE" -> {
+                    if (feed.end(key)) {
+                        response.setStatus(204);
+                    } else {
+                        notFound(key, response);
+                    }
+                }
+                default -> {
+                    response.setHeader("Allow", "GET, PUT, DELETE");
+                    error(response, 405, "method_not_allowed", request.getMethod() + " is not allowed here");
                 }
             }
-            default -> {
-                response.setHeader("Allow", "GET, PUT, DELETE");
-                error(response, 405, "method_not_allowed", request.getMethod() + " is not allowed here");
-            }
+        } catch (FeedUnavailableException e) {
+            unavailable(response, e);
         }
     }
 
-    private void get(ConversationKey key, HttpServletResponse response) throws IOException {
+    /** 503 store_unavailable with Retry-After, as the command API answers it. */
+    private void unavailable(HttpServletResponse response, FeedUnavailableException e) throws IOException {
+        response.setHeader("Retry-After", HttpAnswers.RETRY_AFTER_SECONDS);
+        error(response, 503, "store_unavailable", e.getMessage());
+    }
+
+    private void get(ConversationKey key, HttpServletResponse response) throws IOException, FeedUnavailableException {
         Optional<Conversation> conversation = feed.find(key);
         if (conversation.isEmpty()) {
             notFound(key, response);
@@ -94,8 +105,11 @@ final class SwitchFeedServlet extends HttpServlet {
     private void put(ConversationKey key, HttpServletRequest request, HttpServletResponse response) throws IOException {
         String contentType = request.getHeader("Content-Type"); // getContentType() throws on unknown charsets
         MediaType type = MediaType.parse(contentType).orElse(null);
-        if (Collections.list(request.getHeaders("Content-Type")).size() > 1 || request.getHeader("Content-Encoding") != null
-                || (contentType != null && (type == null || type.format() != WireFormat.JSON))) {
+        if (Collections.list(request.getHeaders("Content-Type")).size() > 1) {
+            error(response, 400, "bad_request", "the request has more than one Content-Type header; which one is meant?");
+            return;
+        }
+        if (request.getHeader("Content-Encoding") != null || (contentType != null && (type == null || type.format() != WireFormat.JSON))) {
             error(response, 415, "unsupported_media_type", "send the conversation as application/json, as it is");
             return;
         }
@@ -107,6 +121,8 @@ final class SwitchFeedServlet extends HttpServlet {
                     send(response, reported.created() ? 201 : 200, json.write(reported.conversation()));
                 } catch (InvalidConversationException e) {
                     quietly(() -> error(response, 400, "invalid_conversation", e.getMessage()));
+                } catch (FeedUnavailableException e) {
+                    quietly(() -> unavailable(response, e));
                 } catch (IOException e) {
                     // the client went away after the change was made and audited
                 }

@@ -1,0 +1,23 @@
+package org.ccarm.store;
+
+/**
+ * The store could not be reached, or did not answer within its budget. When a write
+ * had been sent and its reply was lost, the store cannot know whether the change was
+ * made: {@link #outcomeUnknown()} says so, and a retry gets the honest answer.
+ */
+public final class StoreUnavailableException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final boolean outcomeUnknown;
+
+    public StoreUnavailableException(String message, boolean outcomeUnknown, Throwable cause) {
+        super(message, cause, false, false); // expected while the store is down: no stack to fill
+        this.outcomeUnknown = outcomeUnknown;
+    }
+
+    /** True when a change had been sent and may or may not have been made. */
+    public boolean outcomeUnknown() {
+        return outcomeUnknown;
+    }
+}
