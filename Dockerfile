@@ -23,6 +23,12 @@ USER ccarm
 ENV CCARM_HTTP_HOST=0.0.0.0
 # The README's recommended JVM flags ("Running it for real"); override to resize the heap.
 ENV JAVA_OPTS="-XX:+UseG1GC -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
-EXPOSE 8080
+# 8080: the API and websocket; 9464: health and metrics (listen on 0.0.0.0 with
+# CCARM_OPS_HOST=0.0.0.0 for a Prometheus outside the container to scrape it).
+EXPOSE 8080 9464
 VOLUME ["/app/logs"]
+# Liveness, not readiness: a store blip must take the instance out of a load balancer's
+# rotation (readiness), not get the container restarted.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["java", "-cp", "/app/cc-arm-server.jar", "org.ccarm.tools.HealthCheck", "http://127.0.0.1:9464/health/live"]
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/cc-arm-server.jar --config /app/config/server.properties"]

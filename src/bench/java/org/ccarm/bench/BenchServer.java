@@ -12,6 +12,7 @@ import org.ccarm.CcArmServer;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
 import org.ccarm.config.Limits;
+import org.ccarm.config.OpsConfig;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
 import org.ccarm.store.ConversationStore;
@@ -52,7 +53,8 @@ public final class BenchServer {
     /**
      * {@code -Dccarm.store=redis -Dccarm.redis.url=redis://...} serves from Redis (prepared
      * from 16 threads at once, which Lettuce pipelines); else from memory.
-     * {@code -Dccarm.audit.durability=synced} for the synced-audit row.
+     * {@code -Dccarm.audit.durability=synced} for the synced-audit row, {@code -Dccarm.metrics=false}
+     * for the row without metrics.
      */
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -65,6 +67,7 @@ public final class BenchServer {
         }
         ServerConfig config = new ServerConfig("127.0.0.1", port, Optional.empty(), Limits.DEFAULTS,
                 System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
+                new OpsConfig("127.0.0.1", 0, !"false".equals(System.getProperty("ccarm.metrics")), 0),
                 List.of(new ServerConfig.DomainConfig("demo", Optional.empty())));
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
         System.gc(); // start measured runs without the preparation's garbage

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param outcome       {@code ok}, the error reason, or what the feed did
  * @param status        the status answered
  * @param durationMicros from the call's start to its outcome
+ * @param requestId      the request's id ({@code X-Request-Id}; for a frame, connection/frame)
  */
 public record AuditEntry(String transport, String domain, String cmd, String conversation, long version,
-                         String operator, String outcome, int status, long durationMicros) {
+                         String operator, String outcome, int status, long durationMicros, String requestId) {
 
     public AuditEntry {
         Objects.requireNonNull(transport, "transport");

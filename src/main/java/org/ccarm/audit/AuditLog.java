@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the audit trail to the {@code audit} logger, one line per entry:
  *
- * <pre>domain=demo cmd=call_unhold conversation=0647e098a4b48b05 version=2 operator=1001 outcome=ok status=200 duration_us=85 transport=http</pre>
+ * <pre>domain=demo cmd=call_unhold conversation=0647e098a4b48b05 version=2 operator=1001 outcome=ok status=200 duration_us=85 transport=http request=k3j9x2-1a</pre>
  *
  * A conversation's {@code version} rises by one with each of its changes, so the
  * lines of one conversation can be put back in the order of its changes whatever the
@@ -39,7 +39,9 @@ public final class AuditLog {
         line.append(" outcome=").append(entry.outcome())
                 .append(" status=").append(entry.status())
                 .append(" duration_us=").append(entry.durationMicros())
-                .append(" transport=").append(entry.transport());
+                .append(" transport=").append(entry.transport())
+                .append(" request=");
+        AuditValue.append(entry.requestId(), line);
         AUDIT.info(line.toString());
     }
 }

@@ -96,9 +96,22 @@ public final class ConfigLoader {
                         settings.number("store.timeout-ms", StoreConfig.MEMORY.timeoutMillis()),
                         settings.string("store.redis.prefix", StoreConfig.MEMORY.prefix()),
                         settings.integer("store.redis.wait-replicas", StoreConfig.MEMORY.waitReplicas())),
+                new OpsConfig(
+                        settings.string("ops.host", OpsConfig.DEFAULTS.host()),
+                        settings.integer("ops.port", OpsConfig.DEFAULTS.port()),
+                        bool(settings.string("metrics.enabled", "true")),
+                        settings.number("shutdown.drain-ms", OpsConfig.DEFAULTS.shutdownDrainMillis())),
                 domains);
         settings.refuseUnknownKeys(domainKeys);
         return config;
+    }
+
+    private static boolean bool(String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'metrics.enabled' must be true or false, not '" + value + "'");
+        };
     }
 
     private static URL relative(URL base, String path) {

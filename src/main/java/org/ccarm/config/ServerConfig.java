@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param limits          what one client may take (connections, sizes, deadlines)
  * @param auditDurability {@code batched} or {@code synced} (README, "The audit trail")
  * @param store           where conversations live
+ * @param ops             the operations listener (health, metrics)
  */
 public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits,
-                           String auditDurability, StoreConfig store, List<DomainConfig> domains) {
+                           String auditDurability, StoreConfig store, OpsConfig ops, List<DomainConfig> domains) {
 
     /** A domain (tenant) this server serves, with the conversations to load at start. */
     public record DomainConfig(String name, Optional<URL> fixture) {
@@ -29,6 +30,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(ops, "ops");
         domains = List.copyOf(domains);
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be 0..65535, not " + httpPort);
@@ -52,7 +54,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
 
     /** The same configuration with another store (tests and benchmarks run one server on several). */
     public ServerConfig withStore(StoreConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, domains);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains);
     }
 
     /** The largest request body (and websocket message) accepted. */

@@ -12,6 +12,7 @@ import org.ccarm.command.CommandCatalog;
 import org.ccarm.command.CommandContext;
 import org.ccarm.command.Outcome;
 import org.ccarm.logging.RateLimitedLog;
+import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
@@ -38,14 +39,21 @@ public final class CommandDispatcher {
     private final RequestDecoder decoder;
     private final AuditLog audit;
     private final Clock clock;
+    private final Metrics metrics;
     private volatile boolean shuttingDown;
 
-    public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Clock clock) {
+    public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Metrics metrics, Clock clock) {
         this.domains = Set.copyOf(domains);
         this.catalog = catalog;
         this.decoder = new RequestDecoder(catalog.canonicalFastPaths());
         this.audit = audit;
+        this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** False once the server has begun to stop: readiness answers 503. */
+    public boolean isAccepting() {
+        return !shuttingDown;
     }
 
     public boolean servesDomain(String domain) {
@@ -100,10 +108,12 @@ public final class CommandDispatcher {
     }
 
     private void audit(Call call, Answer answer, Outcome outcome) {
+        long nanos = System.nanoTime() - call.startNanos();
         audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
                 outcome == null ? null : outcome.conversationId(), outcome == null ? 0 : outcome.version(),
-                outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(),
-                (System.nanoTime() - call.startNanos()) / 1_000));
+                outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(), nanos / 1_000,
+                call.requestId()));
+        metrics.commandAnswered(call.domain(), call.command(), call.transport(), answer.status(), nanos);
     }
 
     /** A call that passed every check before its body; complete it exactly once. */
@@ -114,10 +124,12 @@ public final class CommandDispatcher {
         private Admitted(Call call, Command<?> command) {
             this.call = call;
             this.command = command;
+            metrics.commandAdmitted();
         }
 
         /** A refusal while the transport read the body (too large, unreadable, too slow). */
         public Answer refuse(ErrorReason reason, String detail) {
+            metrics.commandCompleted();
             return CommandDispatcher.this.refuse(call, reason, detail);
         }
 
@@ -134,10 +146,11 @@ public final class CommandDispatcher {
                 answer = Answer.error(call.command(), true, e.reason(), e.detail());
             } catch (RuntimeException e) {
                 FAILURES.warn(e.getClass().getName() + " in " + call.command(), call.transport() + " " + call.command()
-                        + " in domain " + call.domain() + " failed unexpectedly", e);
+                        + " in domain " + call.domain() + " failed unexpectedly (request " + call.requestId() + ")", e);
                 answer = Answer.error(call.command(), true, ErrorReason.INTERNAL_ERROR,
                         "the server failed to carry out the command; it has been logged");
             }
+            metrics.commandCompleted();
             audit(call, answer, outcome);
             return answer;
         }

@@ -39,7 +39,7 @@ public final class SwitchFeed {
     }
 
     /** Creates or replaces the conversation the JSON body describes; a bad body changes nothing. */
-    public Reported report(ConversationKey key, byte[] body) throws InvalidConversationException, FeedUnavailableException {
+    public Reported report(ConversationKey key, byte[] body, String requestId) throws InvalidConversationException, FeedUnavailableException {
         long start = System.nanoTime();
         Conversation reported = json.read(key.domain(), key.conversationId(), body);
         ConversationStore.Put put;
@@ -48,12 +48,13 @@ public final class SwitchFeed {
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
         }
-        audit(key, "feed_put", put.stored().version(), put.created() ? "created" : "replaced", put.created() ? 201 : 200, start);
+        audit(key, "feed_put", put.stored().version(), put.created() ? "created" : "replaced", put.created() ? 201 : 200, start,
+                requestId);
         return new Reported(put.created(), put.stored());
     }
 
     /** Ends a conversation; false when there was none. */
-    public boolean end(ConversationKey key) throws FeedUnavailableException {
+    public boolean end(ConversationKey key, String requestId) throws FeedUnavailableException {
         long start = System.nanoTime();
         OptionalLong version;
         try {
@@ -62,7 +63,7 @@ public final class SwitchFeed {
             throw unavailable(e);
         }
         if (version.isPresent()) {
-            audit(key, "feed_delete", version.getAsLong(), "ended", 204, start);
+            audit(key, "feed_delete", version.getAsLong(), "ended", 204, start, requestId);
         }
         return version.isPresent();
     }
@@ -78,8 +79,9 @@ public final class SwitchFeed {
                 : "the store cannot be reached now; nothing was changed; try again shortly", e);
     }
 
-    private void audit(ConversationKey key, String change, long version, String outcome, int status, long start) {
+    private void audit(ConversationKey key, String change, long version, String outcome, int status, long start,
+                       String requestId) {
         audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, null, outcome, status,
-                (System.nanoTime() - start) / 1_000));
+                (System.nanoTime() - start) / 1_000, requestId));
     }
 }

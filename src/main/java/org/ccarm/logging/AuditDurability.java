@@ -1,9 +1,6 @@
 package org.ccarm.logging;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import java.util.Locale;
-import org.slf4j.LoggerFactory;
 
 /**
  * How far an audit line is written before the answer it records is sent
@@ -24,13 +21,6 @@ public enum AuditDurability {
 
     /** Sets this durability on every batching appender of the {@code audit} logger. */
     public void applyToAuditTrail() {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            Logger audit = context.getLogger("audit");
-            audit.iteratorForAppenders().forEachRemaining(appender -> {
-                if (appender instanceof BatchingFileAppender batching) {
-                    batching.setDurability(this);
-                }
-            });
-        }
+        AuditTrail.appenders().forEach(appender -> appender.setDurability(this));
     }
 }

@@ -3,16 +3,23 @@ package org.ccarm.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-import java.io.File;
-import java.io.FileOutputStream;
+import ch.qos.logback.core.util.FileSize;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,6 +37,15 @@ import java.util.concurrent.locks.LockSupport;
  * returns only once the line is on disk: the writer forces each batch to the device
  * and then releases every caller whose line it held (group commit, as databases do),
  * so the cost of one fsync is shared by a whole batch.
+ *
+ * <p>Rotation: when a batch would take the file past {@code maxFileSize}, or the day
+ * (UTC) has changed since the file was opened, the writer closes the file, renames it
+ * with its day and a counter, and opens a new one before writing the batch; another
+ * thread compresses the old file and deletes the oldest beyond {@code maxHistory}. The
+ * writer rotates between batches only, so a line is never split, and the queue keeps
+ * taking lines meanwhile, so none is lost. (Logback's rolling policies belong to its
+ * RollingFileAppender, whose per-event locking and flushing this appender exists to
+ * avoid.)
  */
 public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -38,11 +54,19 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     private int queueSize = 65_536;
     private long flushIntervalMillis = 20;
     private volatile AuditDurability durability = AuditDurability.BATCHED;
+    private long maxFileSize = 100L * 1024 * 1024;
+    private int maxHistory = 30;
 
     private BlockingQueue<Line> queue;
     private FileChannel out;
     private Thread writer;
     private volatile boolean running;
+    private Path path;
+    private AuditFiles files;
+    private long size; // bytes in the current file; the writer's only
+    private LocalDate openedOn;
+    private final AtomicLong written = new AtomicLong();
+    private ExecutorService compressor;
 
     /** A queued line; in synced mode its caller waits until the writer marks it written. */
     private static final class Line {
@@ -72,6 +96,24 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         this.flushIntervalMillis = flushIntervalMillis;
     }
 
+    /** The largest a file grows before it is rotated, e.g. {@code 100MB} (Logback's size syntax). */
+    public void setMaxFileSize(String size) {
+        this.maxFileSize = FileSize.valueOf(size).getSize();
+    }
+
+    /** How many rotated (compressed) files are kept. */
+    public void setMaxHistory(int maxHistory) {
+        this.maxHistory = maxHistory;
+    }
+
+    int queueDepth() {
+        return queue == null ? 0 : queue.size();
+    }
+
+    long linesWritten() {
+        return written.get();
+    }
+
     /** {@code batched} or {@code synced}; also set by the server from {@code audit.durability}. */
     public void setDurability(String durability) {
         setDurability(AuditDurability.parse(durability));
@@ -88,17 +130,19 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             return;
         }
         try {
-            File target = new File(file).getAbsoluteFile();
-            File dir = target.getParentFile();
-            if (dir != null && !dir.isDirectory() && !dir.mkdirs()) {
-                addError("cannot create the directory of " + target);
-                return;
-            }
-            out = new FileOutputStream(target, true).getChannel();
+            path = Path.of(file).toAbsolutePath();
+            Files.createDirectories(path.getParent());
+            files = new AuditFiles(path);
+            open();
         } catch (IOException e) {
             addError("cannot open " + file, e);
             return;
         }
+        compressor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "audit-compressor-" + getName());
+            thread.setDaemon(true);
+            return thread;
+        });
         queue = new ArrayBlockingQueue<>(queueSize);
         running = true;
         writer = new Thread(this::writeLoop, "audit-writer-" + getName());
@@ -145,17 +189,58 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         drain(batch);
     }
 
+    private void open() throws IOException {
+        out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        size = out.size();
+        openedOn = LocalDate.now(ZoneOffset.UTC);
+    }
+
+    /** Between batches: a new file when this batch would overfill the current one, or a new day began. */
+    private void rotateIfDue(long batchBytes) {
+        if (size == 0 || (size + batchBytes <= maxFileSize && LocalDate.now(ZoneOffset.UTC).equals(openedOn))) {
+            return;
+        }
+        try {
+            out.force(false);
+            out.close();
+            Path rotated = files.rotate(openedOn);
+            open();
+            compressor.execute(() -> {
+                try {
+                    AuditFiles.compress(rotated);
+                    files.prune(maxHistory);
+                } catch (IOException e) {
+                    addError("cannot compress " + rotated, e);
+                }
+            });
+        } catch (IOException e) {
+            addError("cannot rotate " + file, e);
+            if (!out.isOpen()) {
+                try {
+                    open();
+                } catch (IOException again) {
+                    addError("cannot reopen " + file, again);
+                }
+            }
+        }
+    }
+
     private void drain(List<Line> batch) {
         while (queue.drainTo(batch) > 0) {
             boolean synced = false;
             try {
                 ByteBuffer[] buffers = new ByteBuffer[batch.size()];
+                long bytes = 0;
                 for (int i = 0; i < buffers.length; i++) {
                     Line line = batch.get(i);
                     buffers[i] = ByteBuffer.wrap(line.bytes);
+                    bytes += line.bytes.length;
                     synced |= line.waiter != null;
                 }
+                rotateIfDue(bytes);
                 writeFully(buffers);
+                size += bytes;
+                written.addAndGet(buffers.length);
                 if (synced) {
                     out.force(false);
                 }
@@ -201,6 +286,12 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             out.close();
         } catch (IOException e) {
             addError("cannot close " + file, e);
+        }
+        compressor.shutdown();
+        try {
+            compressor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

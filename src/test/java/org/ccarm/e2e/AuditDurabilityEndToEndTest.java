@@ -46,7 +46,7 @@ class AuditDurabilityEndToEndTest {
         }
         Files.writeString(fixture, json.append("]").toString());
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, "http.port = 0\ndomains = demo\ndomain.demo.fixture = held.json\naudit.durability = synced\n");
+        Files.writeString(config, "http.port = 0\nops.port = 0\ndomains = demo\ndomain.demo.fixture = held.json\naudit.durability = synced\n");
         Path audit = dir.resolve("audit.log");
         Path log = dir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -104,7 +104,7 @@ class AuditDurabilityEndToEndTest {
 
     private static String listening(Path log) {
         try {
-            Matcher m = Pattern.compile("listening on (http://\\S+)").matcher(Files.readString(log));
+            Matcher m = Pattern.compile("cc-arm-server listening on (http://\\S+)").matcher(Files.readString(log));
             return m.find() ? m.group(1) : null;
         } catch (IOException e) {
             return null;

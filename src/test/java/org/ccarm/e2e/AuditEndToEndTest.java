@@ -27,7 +27,7 @@ class AuditEndToEndTest {
         List<String> lines = audit.lines();
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("domain=demo cmd=call_unhold conversation=" + id
-                + " version=2 operator=1002 outcome=ok status=200 duration_us=\\d+ transport=http"), lines.get(0));
+                + " version=2 operator=1002 outcome=ok status=200 duration_us=\\d+ transport=http request=\\S+"), lines.get(0));
     }
 
     @Test

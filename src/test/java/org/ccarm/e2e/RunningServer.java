@@ -63,6 +63,11 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
         return server.uri();
     }
 
+    /** The operations listener (health, metrics). */
+    public URI opsUri() {
+        return server.opsUri();
+    }
+
     /** Connections open now, as the server counts them for its limits. */
     public int openConnections() {
         return server.openConnections();

@@ -13,6 +13,7 @@ import org.ccarm.command.CommandCatalog;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.dispatch.TransportChecks;
+import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.store.InMemoryConversationStore;
@@ -30,13 +31,13 @@ final class FuzzedServer {
 
     private final InMemoryConversationStore store = new InMemoryConversationStore();
     private final CommandDispatcher dispatcher = new CommandDispatcher(Set.of("demo"),
-            CommandCatalog.standard(store), new AuditLog(), Clock.systemUTC());
+            CommandCatalog.standard(store), new AuditLog(), Metrics.disabled(), Clock.systemUTC());
 
     /** Runs one call of {@code command} with {@code body} and checks the property. */
     Answer run(String transport, String command, WireFormat format, byte[] body, Charset charset) {
         Conversation before = store.put(Conversation.of("demo", "c1", List.of("1001", "1002"),
                 Optional.of(new Hold("1001", java.time.Instant.EPOCH)))).stored();
-        Answer answer = dispatcher.admit(Call.startingNow(transport, "demo", command), TransportChecks.NONE)
+        Answer answer = dispatcher.admit(Call.startingNow(transport, "demo", command, "fuzz"), TransportChecks.NONE)
                 .orElse(admitted -> admitted.execute(format, body, charset));
         if (answer.status() >= 500) {
             throw new AssertionError("a 500 for input: " + answer.detail());

@@ -26,6 +26,10 @@ class BatchingFileAppenderTest {
     private BatchingFileAppender appender;
 
     private Logger logger(Path file, int queueSize) {
+        return logger(file, queueSize, null);
+    }
+
+    private Logger logger(Path file, int queueSize, String maxFileSize) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern("%msg%n");
@@ -37,6 +41,10 @@ class BatchingFileAppenderTest {
         appender.setEncoder(encoder);
         appender.setQueueSize(queueSize);
         appender.setFlushIntervalMillis(5);
+        if (maxFileSize != null) {
+            appender.setMaxFileSize(maxFileSize);
+            appender.setMaxHistory(1_000);
+        }
         appender.start();
         Logger logger = context.getLogger("audit");
         logger.addAppender(appender);
@@ -90,6 +98,57 @@ class BatchingFileAppenderTest {
         logger(file, 1024).info("later");
         appender.stop();
         assertEquals(List.of("earlier", "later"), Files.readAllLines(file));
+    }
+
+    @Test
+    void underLoadRotationLosesNoLineAndSplitsNone() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Logger logger = logger(file, 256, "20KB"); // rotated every few hundred lines
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    logger.info("line " + thread + "-" + i + " " + "x".repeat(i % 50));
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        appender.stop(); // waits for the compressions too
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        int rotated = 0;
+        try (var files = Files.list(dir)) {
+            for (Path part : files.filter(f -> f.getFileName().toString().matches("audit-\\d{4}-\\d{2}-\\d{2}\\.\\d+\\.log\\.gz")).toList()) {
+                rotated++;
+                try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(part))) {
+                    lines.addAll(List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")));
+                }
+            }
+        }
+        assertTrue(rotated > 50, rotated + " rotations");
+        assertEquals(40_000, lines.size(), "no line lost");
+        assertEquals(40_000, new HashSet<>(lines).size(), "none doubled");
+        assertTrue(lines.stream().allMatch(l -> l.matches("line \\d-\\d+ x*")), "none split");
+        assertEquals(0, appender.queueDepth());
+        assertEquals(40_000, appender.linesWritten());
+    }
+
+    @Test
+    void onlyTheNewestRotatedFilesAreKept() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Logger logger = logger(file, 16, "1KB");
+        appender.setMaxHistory(3);
+        for (int i = 0; i < 400; i++) {
+            logger.info("line " + i + " " + "y".repeat(40));
+        }
+        appender.stop();
+        try (var files = Files.list(dir)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".gz")).sorted().toList();
+            assertEquals(3, names.size(), names.toString());
+        }
     }
 
     @Test

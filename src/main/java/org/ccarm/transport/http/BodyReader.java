@@ -69,12 +69,20 @@ final class BodyReader implements ReadListener, AsyncListener {
             receiver.body(new byte[0]);
             return;
         }
+        // Nearly every body is small and came in with its headers: when all of it is already
+        // here, take it at once. The async machinery costs a few microseconds a request,
+        // measured in the XML row; it is for the bodies that are still on their way.
+        ServletInputStream input = request.getInputStream();
+        if (declared > 0 && input.available() >= declared) {
+            receiver.body(input.readNBytes((int) declared));
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(limits.bodyTimeoutMillis());
         int capacity = declared > 0 ? (int) declared + 1 : Math.min(limits.maxBodyBytes() + 1, 4096);
-        BodyReader reader = new BodyReader(async, request.getInputStream(), receiver, limits, capacity);
+        BodyReader reader = new BodyReader(async, input, receiver, limits, capacity);
         async.addListener(reader);
-        request.getInputStream().setReadListener(reader);
+        input.setReadListener(reader);
     }
 
     @Override

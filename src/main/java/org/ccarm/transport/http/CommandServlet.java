@@ -44,7 +44,8 @@ final class CommandServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var path = params.of(request);
-        Call call = Call.startingNow("http", path.get("domain"), command != null ? command : path.get("command"));
+        Call call = Call.startingNow("http", path.get("domain"), command != null ? command : path.get("command"),
+                RequestIdHandler.of(request));
         // the raw header: Jetty's getContentType() throws on a charset it does not know
         String contentType = request.getHeader("Content-Type");
         Optional<MediaType> mediaType = MediaType.parse(contentType);

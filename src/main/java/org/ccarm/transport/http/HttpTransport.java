@@ -2,11 +2,13 @@ package org.ccarm.transport.http;
 
 import java.net.URI;
 import org.ccarm.config.Limits;
+import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.ErrorReason;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The embedded Jetty server: one HTTP connector on the configured host and port with
@@ -29,9 +31,12 @@ public final class HttpTransport implements AutoCloseable {
         this.guard = guard;
     }
 
-    public static HttpTransport start(String host, int port, HttpRoutes.Dependencies deps) throws Exception {
+    public static HttpTransport start(String host, int port, HttpRoutes.Dependencies deps, RequestIds requestIds,
+                                      Metrics metrics) throws Exception {
         Limits limits = deps.limits();
-        Server server = new Server();
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("http");
+        Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -50,10 +55,17 @@ public final class HttpTransport implements AutoCloseable {
         // its 408) first, not a silent close
         connector.setIdleTimeout(Math.max(limits.headerTimeoutMillis(), limits.bodyTimeoutMillis()) + 1_000);
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(HttpRoutes.build(deps)));
+        server.setHandler(new RequestIdHandler(new GracefulHandler(HttpRoutes.build(deps)), requestIds));
         server.setErrorHandler(new OutDocumentErrorHandler(deps.encoder(), deps.domains()));
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.start();
+        metrics.gauge("ccarm.http.threads", "the HTTP listener's threads, by state", "state", "busy", threads::getBusyThreads);
+        metrics.gauge("ccarm.http.threads", "the HTTP listener's threads, by state", "state", "idle", threads::getIdleThreads);
+        metrics.gauge("ccarm.http.threads.max", "the most threads the HTTP listener may use", threads,
+                QueuedThreadPool::getMaxThreads);
+        metrics.gauge("ccarm.http.queued.jobs", "work waiting for a thread of the HTTP listener", threads,
+                QueuedThreadPool::getQueueSize);
+        metrics.gauge("ccarm.http.connections", "connections open now, websockets included", guard, ConnectionGuard::open);
         return new HttpTransport(server, connector, guard);
     }
 

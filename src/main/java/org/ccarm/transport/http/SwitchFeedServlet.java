@@ -71,7 +71,7 @@ final class SwitchFeedServlet extends HttpServlet {
                 case "GET" -> get(key, response);
                 case "PUT" -> put(key, request, response);
                 case "DELETE" -> {
-                    if (feed.end(key)) {
+                    if (feed.end(key, RequestIdHandler.of(request))) {
                         response.setStatus(204);
                     } else {
                         notFound(key, response);
@@ -117,7 +117,7 @@ final class SwitchFeedServlet extends HttpServlet {
             @Override
             public void body(byte[] body) {
                 try {
-                    SwitchFeed.Reported reported = feed.report(key, body);
+                    SwitchFeed.Reported reported = feed.report(key, body, RequestIdHandler.of(request));
                     send(response, reported.created() ? 201 : 200, json.write(reported.conversation()));
                 } catch (InvalidConversationException e) {
                     quietly(() -> error(response, 400, "invalid_conversation", e.getMessage()));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.dispatch.TransportChecks;
+import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.ErrorReason;
@@ -29,19 +30,40 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(FrameEndpoint.class);
 
     private final String domain;
+    private final String connectionId;
     private final CommandDispatcher dispatcher;
     private final AnswerEncoder encoder;
+    private final Metrics metrics;
+    private final WebSocketSessions sessions;
     private Session session;
 
-    public FrameEndpoint(String domain, CommandDispatcher dispatcher, AnswerEncoder encoder) {
+    public FrameEndpoint(String domain, String connectionId, CommandDispatcher dispatcher, AnswerEncoder encoder,
+                         Metrics metrics, WebSocketSessions sessions) {
         this.domain = domain;
+        this.connectionId = connectionId;
         this.dispatcher = dispatcher;
         this.encoder = encoder;
+        this.metrics = metrics;
+        this.sessions = sessions;
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        sessions.opened(session);
+        metrics.websocketOpened();
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        sessions.closed(session);
+        metrics.websocketClosed();
+        callback.succeed();
+    }
+
+    /** A frame's request id: the connection's id and the frame's own, e.g. {@code k3j9x2-1a/0019}. */
+    private String requestId(String frameId) {
+        return connectionId + "/" + frameId;
     }
 
     @Override
@@ -52,12 +74,13 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
         try {
             RequestFrame frame = Frames.read(message);
             id = frame.id();
-            Call call = new Call("ws", domain, frame.command(), start);
+            Call call = new Call("ws", domain, frame.command(), requestId(id), start);
             answer = dispatcher.admit(call, TransportChecks.NONE).orElse(admitted ->
                     admitted.execute(WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
         } catch (FrameException e) {
             id = e.id();
-            answer = dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, start), e.reason(), e.detail());
+            answer = dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, requestId(id), start),
+                    e.reason(), e.detail());
         }
         send(id, answer);
     }
@@ -66,7 +89,8 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
-        send(Frames.NO_ID, dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, System.nanoTime()),
+        send(Frames.NO_ID, dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, requestId(Frames.NO_ID),
+                        System.nanoTime()),
                 ErrorReason.UNSUPPORTED_MEDIA_TYPE, "frames are websocket text messages; a binary message is not read"));
     }
 

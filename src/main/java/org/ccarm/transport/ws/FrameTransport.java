@@ -2,7 +2,9 @@ package org.ccarm.transport.ws;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
@@ -21,7 +23,8 @@ public final class FrameTransport {
      * a quiet one open with pings).
      */
     public static void install(ServletContextHandler context, String template, CommandDispatcher dispatcher,
-                               AnswerEncoder encoder, int maxMessageBytes, Duration idleTimeout) {
+                               AnswerEncoder encoder, int maxMessageBytes, Duration idleTimeout, Metrics metrics,
+                               Supplier<String> connectionIds, WebSocketSessions sessions) {
         UriTemplatePathSpec spec = new UriTemplatePathSpec(template);
         JettyWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             container.setMaxTextMessageSize(maxMessageBytes);
@@ -34,7 +37,7 @@ public final class FrameTransport {
                     response.sendError(404, "domain " + domain + " is not served here");
                     return null;
                 }
-                return new FrameEndpoint(domain, dispatcher, encoder);
+                return new FrameEndpoint(domain, connectionIds.get(), dispatcher, encoder, metrics, sessions);
             });
         });
     }

@@ -1,0 +1,36 @@
+package org.ccarm.logging;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** The batching appenders of the {@code audit} logger, for settings and for metrics. */
+public final class AuditTrail {
+
+    private AuditTrail() {}
+
+    static List<BatchingFileAppender> appenders() {
+        List<BatchingFileAppender> found = new ArrayList<>();
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            Logger audit = context.getLogger("audit");
+            audit.iteratorForAppenders().forEachRemaining(appender -> {
+                if (appender instanceof BatchingFileAppender batching) {
+                    found.add(batching);
+                }
+            });
+        }
+        return found;
+    }
+
+    /** Lines queued and not written yet. */
+    public static double queueDepth() {
+        return appenders().stream().mapToInt(BatchingFileAppender::queueDepth).sum();
+    }
+
+    /** Lines written to the file since start. */
+    public static double linesWritten() {
+        return appenders().stream().mapToLong(BatchingFileAppender::linesWritten).sum();
+    }
+}

@@ -1,0 +1,179 @@
+package org.ccarm.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
+import org.ccarm.logging.AuditTrail;
+
+/**
+ * The server's meters, in Prometheus's naming ({@code ccarm_} prefix, base units,
+ * {@code _total} counters):
+ * <ul>
+ *   <li>{@code ccarm_commands_total{domain,command,transport,status}} and
+ *       {@code ccarm_command_duration_seconds{domain,command,transport}} (a histogram);</li>
+ *   <li>{@code ccarm_store_operation_duration_seconds{operation}} and
+ *       {@code ccarm_store_errors_total{operation,kind}} ({@link MeteredConversationStore});</li>
+ *   <li>{@code ccarm_websocket_sessions}, the HTTP listener's threads and connections,
+ *       the audit trail's queue and lines written, and the JVM's and process's own.</li>
+ * </ul>
+ * With {@code metrics.enabled = false} every method returns at once and nothing is kept.
+ */
+public final class Metrics implements AutoCloseable {
+
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
+
+    private final PrometheusMeterRegistry registry;
+    private final Set<String> domains;
+    private final Set<String> commands;
+    private final ConcurrentMap<CallKey, Counter> calls = new ConcurrentHashMap<>();
+    private final ConcurrentMap<TimerKey, Timer> durations = new ConcurrentHashMap<>();
+    private final AtomicInteger websocketSessions = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final JvmGcMetrics gc;
+
+    private record CallKey(String domain, String command, String transport, int status) {}
+
+    private record TimerKey(String domain, String command, String transport) {}
+
+    private Metrics(PrometheusMeterRegistry registry, Set<String> domains, Set<String> commands) {
+        this.registry = registry;
+        this.domains = Set.copyOf(domains);
+        this.commands = Set.copyOf(commands);
+        if (registry == null) {
+            gc = null;
+            return;
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        Gauge.builder("ccarm.commands.in.flight", inFlight, AtomicInteger::get)
+                .description("command calls admitted and not answered yet (their bodies on the way, or running)")
+                .register(registry);
+        Gauge.builder("ccarm.websocket.sessions", websocketSessions, AtomicInteger::get)
+                .description("websocket connections open now").register(registry);
+        Gauge.builder("ccarm.audit.queue.depth", AuditTrail::queueDepth)
+                .description("audit lines queued, not yet written").register(registry);
+        FunctionCounter.builder("ccarm.audit.lines.written", this, m -> AuditTrail.linesWritten())
+                .description("audit lines written to the file").register(registry);
+    }
+
+    /** Meters kept and scraped, for a server serving these domains and commands. */
+    public static Metrics enabled(Set<String> domains, Set<String> commands) {
+        return new Metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), domains, commands);
+    }
+
+    /** No meters: every call returns at once. */
+    public static Metrics disabled() {
+        return new Metrics(null, Set.of(), Set.of());
+    }
+
+    public boolean isEnabled() {
+        return registry != null;
+    }
+
+    /** One command call answered with {@code status}, {@code nanos} after it started. */
+    public void commandAnswered(String domain, String command, String transport, int status, long nanos) {
+        if (registry == null) {
+            return;
+        }
+        String d = domains.contains(domain) ? domain : "other";
+        String c = commands.contains(command) ? command : "unknown";
+        calls.computeIfAbsent(new CallKey(d, c, transport, status), k -> Counter.builder("ccarm.commands")
+                .description("command calls answered").tag("domain", k.domain()).tag("command", k.command())
+                .tag("transport", k.transport()).tag("status", Integer.toString(k.status())).register(registry))
+                .increment();
+        durations.computeIfAbsent(new TimerKey(d, c, transport), k -> Timer.builder("ccarm.command.duration")
+                .description("from a command call's start to its answer").tag("domain", k.domain())
+                .tag("command", k.command()).tag("transport", k.transport())
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A call passed the checks before its body; {@link #commandCompleted} follows, once. */
+    public void commandAdmitted() {
+        inFlight.incrementAndGet();
+    }
+
+    public void commandCompleted() {
+        inFlight.decrementAndGet();
+    }
+
+    public void websocketOpened() {
+        websocketSessions.incrementAndGet();
+    }
+
+    public void websocketClosed() {
+        websocketSessions.decrementAndGet();
+    }
+
+    /** A gauge of something the caller owns (a pool's threads, open connections). */
+    public <T> void gauge(String name, String description, T owner, ToDoubleFunction<T> value) {
+        if (registry != null) {
+            Gauge.builder(name, owner, value).description(description).register(registry);
+        }
+    }
+
+    /** A gauge with one tag. */
+    public void gauge(String name, String description, String tag, String tagValue, DoubleSupplier value) {
+        if (registry != null) {
+            Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(description).tag(tag, tagValue).register(registry);
+        }
+    }
+
+    MeterRegistry registry() {
+        return registry;
+    }
+
+    Timer storeTimer(String operation) {
+        return Timer.builder("ccarm.store.operation.duration").description("one store operation, all its round trips")
+                .tag("operation", operation).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    Counter storeErrors(String operation, String kind) {
+        return Counter.builder("ccarm.store.errors").description("store operations that failed")
+                .tag("operation", operation).tag("kind", kind).register(registry);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry == null ? "" : registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (gc != null) {
+            gc.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+}
