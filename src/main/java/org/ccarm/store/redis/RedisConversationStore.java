@@ -1,6 +1,7 @@
 package org.ccarm.store.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -11,6 +12,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +89,9 @@ public final class RedisConversationStore implements ConversationStore {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .requestQueueSize(100_000)
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()) // the budget is kept by await()
+                .maintNotificationsConfig(MaintNotificationsConfig.disabled())
+                .protocolVersion(ProtocolVersion.RESP2)
                 .build());
         try {
             return new RedisConversationStore(resources, client, client.connect(), settings);

@@ -19,10 +19,10 @@ final class Scripts {
             if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
             if ARGV[3] == '' then
               redis.call('HDEL', KEYS[1], 'h', 's')
+              redis.call('HSET', KEYS[1], 'v', ARGV[2])
             else
-              redis.call('HSET', KEYS[1], 'h', ARGV[3], 's', ARGV[4])
+              redis.call('HSET', KEYS[1], 'v', ARGV[2], 'h', ARGV[3], 's', ARGV[4])
             end
-            redis.call('HSET', KEYS[1], 'v', ARGV[2])
             return 1
             """;
 
