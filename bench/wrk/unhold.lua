@@ -14,6 +14,11 @@ function init(args)
   form = args[2] or "xml"
   wrk.method = "POST"
   wrk.headers["Content-Type"] = form == "json" and "application/json" or "application/xml"
+  -- row 10: a session's token, sent as a bearer (the server then checks the session on every request)
+  local token = os.getenv("CCARM_BENCH_TOKEN")
+  if token and token ~= "" then
+    wrk.headers["Authorization"] = "Bearer " .. token
+  end
 end
 
 local function body(id)

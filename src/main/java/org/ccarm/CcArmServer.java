@@ -5,16 +5,26 @@ import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.ccarm.audit.AuditLog;
+import org.ccarm.auth.AuthStore;
+import org.ccarm.auth.Authentication;
+import org.ccarm.auth.InMemoryAuthStore;
+import org.ccarm.auth.PasswordHashing;
 import org.ccarm.command.CommandCatalog;
+import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
-import org.ccarm.config.StoreConfig;
 import org.ccarm.config.ServerConfig;
+import org.ccarm.config.StoreConfig;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.FixtureLoader;
+import org.ccarm.feed.OperatorDirectory;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.logging.AuditDurability;
 import org.ccarm.metrics.MeteredConversationStore;
@@ -22,7 +32,10 @@ import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.store.redis.RedisAuthStore;
 import org.ccarm.store.redis.RedisConversationStore;
+import org.ccarm.transport.ClientAddresses;
+import org.ccarm.transport.WebOrigins;
 import org.ccarm.transport.http.HttpRoutes;
 import org.ccarm.transport.http.HttpTransport;
 import org.ccarm.transport.http.RequestIds;
@@ -40,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class CcArmServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CcArmServer.class);
+    /** Logins that may wait for a password check at once; more are answered 503 logins_busy. */
+    private static final int LOGIN_QUEUE = 64;
 
     private final HttpTransport http;
     private final OpsServer ops;
@@ -47,11 +62,16 @@ public final class CcArmServer implements AutoCloseable {
     private final Metrics metrics;
     private final WebSocketSessions websockets;
     private final long drainMillis;
+    private final Authentication authentication;
+    private final ScheduledExecutorService housekeeping;
     private ConversationStore ownedStore; // closed with the server when it opened it
 
     private CcArmServer(HttpTransport http, OpsServer ops, CommandDispatcher dispatcher, Metrics metrics,
-                        WebSocketSessions websockets, long drainMillis) {
+                        WebSocketSessions websockets, long drainMillis, Authentication authentication,
+                        ScheduledExecutorService housekeeping) {
         this.drainMillis = drainMillis;
+        this.authentication = authentication;
+        this.housekeeping = housekeeping;
         this.http = http;
         this.ops = ops;
         this.dispatcher = dispatcher;
@@ -84,12 +104,42 @@ public final class CcArmServer implements AutoCloseable {
         return store;
     }
 
-    /** Starts on {@code store}, which stays the caller's to close. */
+    /** Where operators and sessions live: beside the conversations, in memory or in the same Redis. */
+    public static AuthStore openAuthStore(StoreConfig config) {
+        if (!config.isRedis()) {
+            return new InMemoryAuthStore();
+        }
+        return RedisAuthStore.connect(new RedisConversationStore.Settings(config.redisUrl(), config.prefix(),
+                Duration.ofMillis(config.timeoutMillis()), config.waitReplicas()));
+    }
+
+    /**
+     * Starts on {@code store}, which stays the caller's to close; operators and sessions
+     * go to the store the configuration names (a Redis configuration shares them with
+     * every instance on it).
+     */
     public static CcArmServer start(ServerConfig config, ConversationStore plainStore, Clock clock) throws Exception {
+        AuthStore authStore = openAuthStore(config.store());
+        try {
+            return start(config, plainStore, authStore, clock);
+        } catch (Exception | Error e) {
+            authStore.close();
+            throw e;
+        }
+    }
+
+    private static CcArmServer start(ServerConfig config, ConversationStore plainStore, AuthStore authStore, Clock clock)
+            throws Exception {
         AuditDurability.parse(config.auditDurability()).applyToAuditTrail();
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name).collect(Collectors.toSet());
+        AuthConfig auth = config.auth();
+        Authentication authentication = new Authentication(authStore, new PasswordHashing(LOGIN_QUEUE),
+                new Authentication.Policy(Duration.ofMillis(auth.idleMillis()), Duration.ofMillis(auth.lifetimeMillis()),
+                        auth.maxFailuresPerOperator(), auth.maxFailuresPerAddress(),
+                        Duration.ofMillis(auth.failureWindowMillis())), clock);
         Metrics metrics = config.ops().metricsEnabled()
-                ? Metrics.enabled(domains, CommandCatalog.standard(plainStore).names()) : Metrics.disabled();
+                ? Metrics.enabled(domains, CommandCatalog.standard(plainStore, authentication, outcome -> { }).names())
+                : Metrics.disabled();
         ConversationStore store = MeteredConversationStore.around(plainStore, metrics);
         AuditLog audit = new AuditLog();
         ConversationJson conversationJson = new ConversationJson(clock);
@@ -105,17 +155,36 @@ public final class CcArmServer implements AutoCloseable {
                 }
             }
         }
-        CommandCatalog catalog = CommandCatalog.standard(store);
-        CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, audit, metrics, clock);
+        OperatorDirectory operators = new OperatorDirectory(authentication, audit);
+        for (ServerConfig.DomainConfig domain : config.domains()) {
+            if (domain.operators().isPresent()) {
+                int loaded = operators.loadFixture(domain.name(), domain.operators().get());
+                LOG.info("domain {}: {}", domain.name(), loaded < 0 ? "the store has its operators already"
+                        : "loaded " + loaded + " operators from " + domain.operators().get());
+            }
+        }
+        if (!auth.required()) {
+            LOG.warn("auth.mode = off: every client may act as any operator; use it only where the network itself "
+                    + "keeps strangers out");
+        }
+        CommandCatalog catalog = CommandCatalog.standard(store, authentication, metrics::login);
+        CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, audit, metrics, clock, authentication,
+                auth.required());
         AnswerEncoder encoder = new AnswerEncoder();
         Limits limits = config.limits();
         RequestIds requestIds = new RequestIds();
         WebSocketSessions websockets = new WebSocketSessions();
+        WebOrigins origins = new WebOrigins(auth.allowedOrigins());
+        ClientAddresses clients = new ClientAddresses(auth.trustedProxies());
+        FrameTransport.Dependencies frames = new FrameTransport.Dependencies(dispatcher, encoder, limits.maxBodyBytes(),
+                Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins, clients);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
                 new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
-                (context, path) -> FrameTransport.install(context, path, dispatcher, encoder, limits.maxBodyBytes(),
-                        Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets));
-        HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), deps, requestIds, metrics);
+                (context, path) -> FrameTransport.install(context, path, frames), operators, origins, clients);
+        // a session ended anywhere (logout, deletion) closes this instance's websockets acting in it
+        authentication.onSessionEnded(websockets::sessionEnded);
+        HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(), deps, requestIds,
+                metrics);
         OpsServer ops;
         try {
             ops = OpsServer.start(config.ops().host(), config.ops().port(), () -> readiness(dispatcher, store), metrics::scrape);
@@ -124,7 +193,22 @@ public final class CcArmServer implements AutoCloseable {
             throw e;
         }
         LOG.info("ops listening on {}", ops.uri());
-        return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis());
+        // once a second: close the websockets of sessions that expired, forget what expired in memory
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "session-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                websockets.closeExpired(authentication::isAlive);
+                authentication.purgeExpired();
+            } catch (RuntimeException e) {
+                LOG.warn("session housekeeping failed; trying again in a second: {}", e.toString());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
+                authentication, housekeeping);
     }
 
     /** Ready for traffic: not stopping, and the store answers within its timeout. */
@@ -146,6 +230,11 @@ public final class CcArmServer implements AutoCloseable {
     /** The base URI the server listens on, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri() {
         return http.uri();
+    }
+
+    /** The HTTPS listener's base URI, e.g. {@code https://127.0.0.1:8443/}; empty without one. */
+    public Optional<URI> secureUri() {
+        return http.secureUri();
     }
 
     public void join() throws InterruptedException {
@@ -173,12 +262,14 @@ public final class CcArmServer implements AutoCloseable {
     public void close() {
         dispatcher.beginShutdown();
         drain();
+        housekeeping.shutdownNow();
         websockets.closeAll();
         try {
             http.close();
         } finally {
             ops.close();
             metrics.close();
+            authentication.close();
             if (ownedStore != null) {
                 ownedStore.close();
             }

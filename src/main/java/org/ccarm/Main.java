@@ -46,6 +46,7 @@ public final class Main {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, log), "shutdown"));
             log.info("cc-arm-server listening on {} (domains: {})", server.uri(),
                     settings.domains().stream().map(ServerConfig.DomainConfig::name).toList());
+            server.secureUri().ifPresent(https -> log.info("https (and wss) listening on {}", https));
             server.join();
         } catch (Exception e) {
             log.error("cc-arm-server failed to start: {}", e.getMessage(), e);

@@ -1,20 +1,28 @@
 package org.ccarm.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ccarm.CcArmServer;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
+import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.OpsConfig;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
+import org.ccarm.config.TlsConfig;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 
@@ -65,15 +73,44 @@ public final class BenchServer {
         for (String spec : args[1].split(",")) {
             prepared += prepare(store, spec.split(":"));
         }
-        ServerConfig config = new ServerConfig("127.0.0.1", port, Optional.empty(), Limits.DEFAULTS,
-                System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
+        boolean sessions = "required".equals(System.getProperty("ccarm.auth"));
+        ServerConfig config = new ServerConfig("127.0.0.1", port, sessions ? Optional.of(ADMIN_TOKEN) : Optional.empty(),
+                Limits.DEFAULTS, System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
                 new OpsConfig("127.0.0.1", 0, !"false".equals(System.getProperty("ccarm.metrics")), 0),
-                List.of(new ServerConfig.DomainConfig("demo", Optional.empty())));
+                List.of(new ServerConfig.DomainConfig("demo", Optional.empty())),
+                sessions ? AuthConfig.REQUIRED : AuthConfig.OFF, TlsConfig.NONE);
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
+        if (sessions) {
+            // operator 1001 (the holder of every prepared conversation) logs in; the load sends its token as a bearer
+            System.out.println("bench token: " + logIn(server.uri()));
+        }
         System.gc(); // start measured runs without the preparation's garbage
         System.out.println("cc-arm-server with " + prepared + " conversations (" + storeConfig.kind()
                 + ") listening on " + server.uri());
         server.join();
+    }
+
+    private static final String ADMIN_TOKEN = "bench-admin-token";
+
+    /** Creates operator 1001 through the feed and logs it in; its session's token. */
+    private static String logIn(URI base) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/admin/domains/demo/operators/1001"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"password\": \"bench-1001\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating the bench operator: " + created.statusCode() + " " + created.body());
+        }
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(base.resolve("/demo/service/cc/arm/login"))
+                .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
+                        "<in><request><login operator_id=\"1001\" password=\"bench-1001\"/></request></in>")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher token = Pattern.compile("token=\"([^\"]+)\"").matcher(login.body());
+        if (login.statusCode() != 200 || !token.find()) {
+            throw new IllegalStateException("the bench login: " + login.statusCode() + " " + login.body());
+        }
+        return token.group(1);
     }
 
     private static long prepare(ConversationStore store, String[] spec) throws InterruptedException {

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param status        the status answered
  * @param durationMicros from the call's start to its outcome
  * @param requestId      the request's id ({@code X-Request-Id}; for a frame, connection/frame)
+ * @param sessionOperator the operator whose session made the call; null without a session
  */
 public record AuditEntry(String transport, String domain, String cmd, String conversation, long version,
-                         String operator, String outcome, int status, long durationMicros, String requestId) {
+                         String operator, String outcome, int status, long durationMicros, String requestId,
+                         String sessionOperator) {
 
     public AuditEntry {
         Objects.requireNonNull(transport, "transport");

@@ -6,11 +6,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the audit trail to the {@code audit} logger, one line per entry:
  *
- * <pre>domain=demo cmd=call_unhold conversation=0647e098a4b48b05 version=2 operator=1001 outcome=ok status=200 duration_us=85 transport=http request=k3j9x2-1a</pre>
+ * <pre>domain=demo cmd=call_unhold conversation=0647e098a4b48b05 version=2 operator=1001 session=1001 outcome=ok status=200 duration_us=85 transport=http request=k3j9x2-1a</pre>
  *
  * A conversation's {@code version} rises by one with each of its changes, so the
  * lines of one conversation can be put back in the order of its changes whatever the
- * order they were written in. Values are written by {@link AuditValue}: escaped
+ * order they were written in. {@code operator} is who acted; {@code session} is whose
+ * session asked ({@code -} without one): a supervisor acting for an operator shows both. Values are written by {@link AuditValue}: escaped
  * before they are cut, and never cut so that two values look alike.
  */
 public final class AuditLog {
@@ -36,6 +37,8 @@ public final class AuditLog {
         }
         line.append(" operator=");
         AuditValue.append(entry.operator(), line);
+        line.append(" session=");
+        AuditValue.append(entry.sessionOperator(), line);
         line.append(" outcome=").append(entry.outcome())
                 .append(" status=").append(entry.status())
                 .append(" duration_us=").append(entry.durationMicros())

@@ -2,7 +2,7 @@ package org.ccarm.callcontrol;
 
 /**
  * Why a command that is well formed cannot be carried out now: the closed set of
- * rule failures. Transports map every one of them to the vendor's
+ * rule failures. Every one but {@link #NOT_PERMITTED} is the vendor's
  * {@code cannot_perform_cmd}; the detail says which rule refused.
  */
 public enum Refusal {
@@ -15,5 +15,7 @@ public enum Refusal {
     /** The acting operator does not take part in the conversation. */
     NOT_A_PARTICIPANT,
     /** call_hold without operator_id on a conversation with several operators. */
-    OPERATOR_REQUIRED
+    OPERATOR_REQUIRED,
+    /** An operator (not a supervisor) named another operator in operator_id. */
+    NOT_PERMITTED
 }

@@ -28,6 +28,14 @@ public interface Command<A> {
     /** The typed arguments of a schema-valid document; a 400 for what the schema cannot say. */
     A arguments(CommandInput input) throws ProtocolException;
 
+    /**
+     * Whether the command needs a session when authentication is required (every
+     * command but login). Without one it is answered 401 before its body is read.
+     */
+    default boolean requiresSession() {
+        return true;
+    }
+
     /** Carries the command out, atomically: it happens, or nothing changes. */
     Outcome execute(A arguments, CommandContext context);
 }

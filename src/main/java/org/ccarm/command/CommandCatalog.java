@@ -1,10 +1,13 @@
 package org.ccarm.command;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.ccarm.auth.Authentication;
 import org.ccarm.store.ConversationStore;
 
 /** The commands this server implements, by wire name, in the order they were declared. */
@@ -20,9 +23,12 @@ public final class CommandCatalog {
         }
     }
 
-    /** Every command of the API that this server implements. */
-    public static CommandCatalog standard(ConversationStore store) {
-        return new CommandCatalog(ConversationCommands.over(store));
+    /** Every command of the API that this server implements; {@code loginOutcomes} hears how logins end. */
+    public static CommandCatalog standard(ConversationStore store, Authentication authentication,
+                                          Consumer<String> loginOutcomes) {
+        List<Command<?>> commands = new ArrayList<>(ConversationCommands.over(store));
+        commands.addAll(SessionCommands.over(authentication, loginOutcomes));
+        return new CommandCatalog(commands);
     }
 
     /** The command of that name; null when there is none. */

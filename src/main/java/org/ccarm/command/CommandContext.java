@@ -2,12 +2,32 @@ package org.ccarm.command;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import org.ccarm.auth.Session;
+import org.ccarm.callcontrol.Actor;
 
-/** Where and when a command runs: the request's domain, and the instant it is carried out at. */
-public record CommandContext(String domain, Instant now) {
+/**
+ * Where, when and for whom a command runs: the request's domain, the instant it is
+ * carried out at, the caller's session (empty without one: authentication off, or a
+ * command such as login that needs none) and the client's address (for counting failed
+ * logins).
+ */
+public record CommandContext(String domain, Instant now, Optional<Session> session, String clientAddress) {
 
     public CommandContext {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+    }
+
+    /** Without a session, from an address that does not matter (tests and tools). */
+    public CommandContext(String domain, Instant now) {
+        this(domain, now, Optional.empty(), "-");
+    }
+
+    /** Who acts, for the domain's rules of rights; empty without a session. */
+    public Optional<Actor> actor() {
+        return session.map(Session::actor);
     }
 }

@@ -1,6 +1,7 @@
 package org.ccarm.command;
 
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.protocol.CommandInput;
@@ -13,7 +14,8 @@ import org.ccarm.store.StoreUnavailableException;
  * A command of the conversation shape ({@code conversation_id}, optional
  * {@code operator_id}) that asks the store for one {@link Transition} of that
  * conversation. The transition checks the domain's rules; the store applies it
- * atomically; a refusal is the vendor's {@code cannot_perform_cmd}.
+ * atomically; a refusal is the vendor's {@code cannot_perform_cmd}, but for an operator
+ * acting for another without a supervisor's session ({@code not_permitted}).
  */
 public final class ConversationCommand implements Command<ConversationArguments> {
 
@@ -63,6 +65,7 @@ public final class ConversationCommand implements Command<ConversationArguments>
         }
         TransitionResult.Refused refused = (TransitionResult.Refused) result;
         String acting = refused.actingOperator() != null ? refused.actingOperator() : arguments.operatorId().orElse(null);
-        return Outcome.refused(ErrorReason.CANNOT_PERFORM_CMD, refused.detail(), id, acting, refused.version());
+        ErrorReason reason = refused.refusal() == Refusal.NOT_PERMITTED ? ErrorReason.NOT_PERMITTED : ErrorReason.CANNOT_PERFORM_CMD;
+        return Outcome.refused(reason, refused.detail(), id, acting, refused.version());
     }
 }

@@ -18,9 +18,9 @@ public final class ConversationCommands {
         return List.of(
                 // take a held conversation off hold; without operator_id the operator who requested the hold acts
                 new ConversationCommand("call_unhold", store,
-                        (arguments, context) -> new Transition.ReleaseHold(arguments.operatorId())),
+                        (arguments, context) -> new Transition.ReleaseHold(arguments.operatorId(), context.actor())),
                 // put a conversation on hold, recording who and when; without operator_id its sole operator acts
                 new ConversationCommand("call_hold", store,
-                        (arguments, context) -> new Transition.PlaceHold(arguments.operatorId(), context.now())));
+                        (arguments, context) -> new Transition.PlaceHold(arguments.operatorId(), context.now(), context.actor())));
     }
 }

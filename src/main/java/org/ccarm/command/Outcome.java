@@ -2,6 +2,8 @@ package org.ccarm.command;
 
 import java.util.Objects;
 import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.SessionChange;
+import org.ccarm.protocol.tree.Element;
 
 /**
  * What a command did: done, or refused with a reason and a detail (nothing changed).
@@ -9,8 +11,13 @@ import org.ccarm.protocol.ErrorReason;
  * conversation and the acting operator, each null when the command has none or could
  * not resolve one, and the conversation's version (after the change; of the state a
  * refusal saw; 0 when there is none).
+ *
+ * <p>A few commands answer more than {@code ok}: {@code reply} is what {@code ok} holds
+ * (login's session), {@code session} what the answer does to the client's session, and
+ * {@code retryAfterSeconds}, when positive, when a refused client may try again.
  */
-public record Outcome(ErrorReason refusal, String detail, String conversationId, String actingOperator, long version) {
+public record Outcome(ErrorReason refusal, String detail, String conversationId, String actingOperator, long version,
+                      Element reply, SessionChange session, long retryAfterSeconds) {
 
     public Outcome {
         if (refusal != null) {
@@ -19,12 +26,23 @@ public record Outcome(ErrorReason refusal, String detail, String conversationId,
     }
 
     public static Outcome done(String conversationId, String actingOperator, long version) {
-        return new Outcome(null, null, conversationId, actingOperator, version);
+        return new Outcome(null, null, conversationId, actingOperator, version, null, null, 0);
+    }
+
+    /** Done, answering {@code reply} inside {@code ok} and changing the client's session. */
+    public static Outcome done(String actingOperator, Element reply, SessionChange session) {
+        return new Outcome(null, null, null, actingOperator, 0, reply, session, 0);
     }
 
     public static Outcome refused(ErrorReason reason, String detail, String conversationId, String actingOperator,
                                   long version) {
-        return new Outcome(Objects.requireNonNull(reason, "reason"), detail, conversationId, actingOperator, version);
+        return new Outcome(Objects.requireNonNull(reason, "reason"), detail, conversationId, actingOperator, version,
+                null, null, 0);
+    }
+
+    /** The same refusal, telling the client to wait {@code seconds} before it tries again. */
+    public Outcome retryAfter(long seconds) {
+        return new Outcome(refusal, detail, conversationId, actingOperator, version, reply, session, seconds);
     }
 
     public boolean isDone() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ public final class ConfigLoader {
     public static final String PACKED_RESOURCE = "config/server.properties";
 
     /** Short environment variables kept for the common keys, besides {@code CCARM_<KEY>}. */
-    private static final Map<String, String> ALIASES = Map.of("store.kind", "CCARM_STORE", "store.redis.url", "CCARM_REDIS_URL");
+    private static final Map<String, String> ALIASES = Map.of("store.kind", "CCARM_STORE", "store.redis.url", "CCARM_REDIS_URL",
+            "auth.mode", "CCARM_AUTH");
 
     private ConfigLoader() {}
 
@@ -69,10 +71,10 @@ public final class ConfigLoader {
         Set<String> domainKeys = new HashSet<>();
         for (String name : domainList.split("\\s*,\\s*")) {
             String key = "domain." + name + ".fixture";
+            String operatorsKey = "domain." + name + ".operators";
             domainKeys.add(key);
-            Optional<URL> fixture = Optional.ofNullable(properties.getProperty(key))
-                    .map(String::trim).filter(s -> !s.isEmpty()).map(path -> relative(base, path));
-            domains.add(new ServerConfig.DomainConfig(name, fixture));
+            domainKeys.add(operatorsKey);
+            domains.add(new ServerConfig.DomainConfig(name, path(properties, key, base), path(properties, operatorsKey, base)));
         }
         Limits d = Limits.DEFAULTS;
         Limits limits = new Limits(
@@ -101,9 +103,58 @@ public final class ConfigLoader {
                         settings.integer("ops.port", OpsConfig.DEFAULTS.port()),
                         bool(settings.string("metrics.enabled", "true")),
                         settings.number("shutdown.drain-ms", OpsConfig.DEFAULTS.shutdownDrainMillis())),
-                domains);
+                domains,
+                auth(settings),
+                tls(settings, base));
         settings.refuseUnknownKeys(domainKeys);
         return config;
+    }
+
+    private static AuthConfig auth(Settings settings) {
+        AuthConfig d = AuthConfig.REQUIRED;
+        String mode = settings.string("auth.mode", "required");
+        if (!mode.equals("required") && !mode.equals("off")) {
+            throw new IllegalArgumentException("'auth.mode' must be required or off, not '" + mode + "'");
+        }
+        return new AuthConfig(mode.equals("required"),
+                settings.number("auth.session-idle-ms", d.idleMillis()),
+                settings.number("auth.session-lifetime-ms", d.lifetimeMillis()),
+                settings.integer("auth.max-failures-per-operator", d.maxFailuresPerOperator()),
+                settings.integer("auth.max-failures-per-address", d.maxFailuresPerAddress()),
+                settings.number("auth.failure-window-ms", d.failureWindowMillis()),
+                list(settings.string("http.allowed-origins", "")),
+                list(settings.string("http.trusted-proxies", "")));
+    }
+
+    private static TlsConfig tls(Settings settings, URL base) {
+        String port = settings.string("https.port", "");
+        String keystore = settings.string("https.keystore", "");
+        String password = settings.string("https.keystore-password", null);
+        if (port.isEmpty()) {
+            return TlsConfig.NONE;
+        }
+        Path keystorePath = null;
+        if (!keystore.isEmpty()) {
+            try {
+                keystorePath = Path.of(relative(base, keystore).toURI());
+            } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                throw new IllegalArgumentException("'https.keystore' must be a file: " + keystore);
+            }
+        }
+        try {
+            return new TlsConfig(Optional.of(Integer.parseInt(port)), keystorePath, password);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'https.port' must be a whole number, not '" + port + "'");
+        }
+    }
+
+    private static List<String> list(String value) {
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s*,\\s*"));
+    }
+
+    private static Optional<URL> path(Properties properties, String key, URL base) {
+        return Optional.ofNullable(properties.getProperty(key))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(path -> relative(base, path));
     }
 
     private static boolean bool(String value) {

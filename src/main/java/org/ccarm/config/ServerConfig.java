@@ -13,15 +13,23 @@ import java.util.Optional;
  * @param auditDurability {@code batched} or {@code synced} (README, "The audit trail")
  * @param store           where conversations live
  * @param ops             the operations listener (health, metrics)
+ * @param auth            sessions and who may act
+ * @param tls             the optional HTTPS listener
  */
 public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits,
-                           String auditDurability, StoreConfig store, OpsConfig ops, List<DomainConfig> domains) {
+                           String auditDurability, StoreConfig store, OpsConfig ops, List<DomainConfig> domains,
+                           AuthConfig auth, TlsConfig tls) {
 
-    /** A domain (tenant) this server serves, with the conversations to load at start. */
-    public record DomainConfig(String name, Optional<URL> fixture) {
+    /** A domain (tenant) this server serves, with the conversations and the operators to load at start. */
+    public record DomainConfig(String name, Optional<URL> fixture, Optional<URL> operators) {
         public DomainConfig {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(fixture, "fixture");
+            Objects.requireNonNull(operators, "operators");
+        }
+
+        public DomainConfig(String name, Optional<URL> fixture) {
+            this(name, fixture, Optional.empty());
         }
     }
 
@@ -31,6 +39,8 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(ops, "ops");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(tls, "tls");
         domains = List.copyOf(domains);
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be 0..65535, not " + httpPort);
@@ -54,7 +64,22 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
 
     /** The same configuration with another store (tests and benchmarks run one server on several). */
     public ServerConfig withStore(StoreConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains, auth, tls);
+    }
+
+    /** The same configuration with other rules of authentication. */
+    public ServerConfig withAuth(AuthConfig other) {
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, other, tls);
+    }
+
+    /** The same configuration with another operations listener. */
+    public ServerConfig withOps(OpsConfig other) {
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, other, domains, auth, tls);
+    }
+
+    /** The same configuration with an HTTPS listener. */
+    public ServerConfig withTls(TlsConfig other) {
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, other);
     }
 
     /** The largest request body (and websocket message) accepted. */

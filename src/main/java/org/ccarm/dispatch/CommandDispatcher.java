@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
+import org.ccarm.auth.Authentication;
+import org.ccarm.auth.Session;
 import org.ccarm.command.Command;
 import org.ccarm.command.CommandCatalog;
 import org.ccarm.command.CommandContext;
@@ -19,13 +21,15 @@ import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.codec.RequestDecoder;
+import org.ccarm.store.StoreUnavailableException;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one way in for every transport. It owns the protocol's order of checks, so that a
  * transport cannot get it wrong: {@link #admit} checks the domain, the command, the
- * transport's method, whether the server is shutting down, then the transport's media
- * type; the transport reads the body and hands it to the {@link Admitted} call, which
+ * transport's method, whether the server is shutting down, the session (401 without
+ * one when the command needs it), the origin of a browser's call, then the transport's
+ * media type; the transport reads the body and hands it to the {@link Admitted} call, which
  * decodes it, runs the command and maps its outcome. Every call ends in exactly one
  * audit line.
  */
@@ -40,9 +44,19 @@ public final class CommandDispatcher {
     private final AuditLog audit;
     private final Clock clock;
     private final Metrics metrics;
+    private final Authentication authentication;
+    private final boolean sessionRequired;
     private volatile boolean shuttingDown;
 
-    public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Metrics metrics, Clock clock) {
+    /**
+     * With {@code sessionRequired}, every command but login needs a live session; without,
+     * a call that presents one still acts as its operator, and one that does not acts as
+     * before sessions existed.
+     */
+    public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Metrics metrics, Clock clock,
+                             Authentication authentication, boolean sessionRequired) {
+        this.authentication = authentication;
+        this.sessionRequired = sessionRequired;
         this.domains = Set.copyOf(domains);
         this.catalog = catalog;
         this.decoder = new RequestDecoder(catalog.canonicalFastPaths());
@@ -58,6 +72,18 @@ public final class CommandDispatcher {
 
     public boolean servesDomain(String domain) {
         return domains.contains(domain);
+    }
+
+    /** A session looked up outside a call (a websocket upgrade): the session, or that the store could not tell. */
+    public record SessionCheck(Optional<Session> session, boolean storeUnavailable) {}
+
+    /** The live session of a token in {@code domain}, its idle time restarted. */
+    public SessionCheck sessionOf(String domain, String token) {
+        try {
+            return new SessionCheck(authentication.resolve(domain, token), false);
+        } catch (StoreUnavailableException e) {
+            return new SessionCheck(Optional.empty(), true);
+        }
     }
 
     /** From now on new calls are refused with 503 {@code shutting_down}; calls already admitted complete. */
@@ -82,11 +108,31 @@ public final class CommandDispatcher {
         if (shuttingDown) {
             return answered(call, ErrorReason.SHUTTING_DOWN, "the server is shutting down; send the command to another instance");
         }
-        Optional<Rejection> mediaType = checks.mediaType();
-        if (mediaType.isPresent()) {
-            return answered(call, mediaType.get().reason(), mediaType.get().detail());
+        Optional<Credentials> credentials = checks.credentials();
+        Optional<Session> session;
+        try {
+            session = credentials.isEmpty() ? Optional.empty()
+                    : authentication.resolve(call.domain(), credentials.get().token());
+        } catch (StoreUnavailableException e) {
+            return answered(call, ErrorReason.STORE_UNAVAILABLE,
+                    "the session cannot be checked now: the store cannot be reached; nothing was changed; try again shortly");
         }
-        return new Admitted(call, command);
+        String sessionOperator = session.map(Session::operatorId).orElse(null);
+        if (sessionRequired && command.requiresSession() && session.isEmpty()) {
+            return new Admission.Answered(refuse(call, ErrorReason.NOT_AUTHENTICATED, credentials.isEmpty()
+                    ? call.command() + " needs a session: log in first (login), then send its cookie or Authorization: Bearer"
+                    : "the session has ended or expired, or is not one of domain " + call.domain() + ": log in again",
+                    null));
+        }
+        Optional<Rejection> origin = checks.origin(credentials);
+        if (origin.isPresent()) {
+            return new Admission.Answered(refuse(call, origin.get().reason(), origin.get().detail(), sessionOperator));
+        }
+        Optional<Rejection> mediaType = checks.mediaType(credentials);
+        if (mediaType.isPresent()) {
+            return new Admission.Answered(refuse(call, mediaType.get().reason(), mediaType.get().detail(), sessionOperator));
+        }
+        return new Admitted(call, command, session, checks.clientAddress());
     }
 
     /**
@@ -94,25 +140,25 @@ public final class CommandDispatcher {
      * a frame): answered with {@code cmd="unknown"}, and audited.
      */
     public Answer refuseUnrouted(Call call, ErrorReason reason, String detail) {
-        return refuse(call, reason, detail);
+        return refuse(call, reason, detail, null);
     }
 
     private Admission answered(Call call, ErrorReason reason, String detail) {
-        return new Admission.Answered(refuse(call, reason, detail));
+        return new Admission.Answered(refuse(call, reason, detail, null));
     }
 
-    private Answer refuse(Call call, ErrorReason reason, String detail) {
+    private Answer refuse(Call call, ErrorReason reason, String detail, String sessionOperator) {
         Answer answer = Answer.error(call.command(), catalog.find(call.command()) != null, reason, detail);
-        audit(call, answer, null);
+        audit(call, answer, null, sessionOperator);
         return answer;
     }
 
-    private void audit(Call call, Answer answer, Outcome outcome) {
+    private void audit(Call call, Answer answer, Outcome outcome, String sessionOperator) {
         long nanos = System.nanoTime() - call.startNanos();
         audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
                 outcome == null ? null : outcome.conversationId(), outcome == null ? 0 : outcome.version(),
                 outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(), nanos / 1_000,
-                call.requestId()));
+                call.requestId(), sessionOperator));
         metrics.commandAnswered(call.domain(), call.command(), call.transport(), answer.status(), nanos);
     }
 
@@ -120,17 +166,26 @@ public final class CommandDispatcher {
     public final class Admitted implements Admission {
         private final Call call;
         private final Command<?> command;
+        private final Optional<Session> session;
+        private final String clientAddress;
 
-        private Admitted(Call call, Command<?> command) {
+        private Admitted(Call call, Command<?> command, Optional<Session> session, String clientAddress) {
             this.call = call;
             this.command = command;
+            this.session = session;
+            this.clientAddress = clientAddress;
             metrics.commandAdmitted();
+        }
+
+        /** The session the call acts in; empty without one. */
+        public Optional<Session> session() {
+            return session;
         }
 
         /** A refusal while the transport read the body (too large, unreadable, too slow). */
         public Answer refuse(ErrorReason reason, String detail) {
             metrics.commandCompleted();
-            return CommandDispatcher.this.refuse(call, reason, detail);
+            return CommandDispatcher.this.refuse(call, reason, detail, session.map(Session::operatorId).orElse(null));
         }
 
         /** Decodes the {@code in} document and runs the command. */
@@ -139,9 +194,8 @@ public final class CommandDispatcher {
             Answer answer;
             try {
                 CommandInput input = decoder.decode(command.name(), format, body, charset);
-                outcome = run(command, input, new CommandContext(call.domain(), clock.instant()));
-                answer = outcome.isDone() ? Answer.ok(call.command())
-                        : Answer.error(call.command(), true, outcome.refusal(), outcome.detail());
+                outcome = run(command, input, new CommandContext(call.domain(), clock.instant(), session, clientAddress));
+                answer = answerOf(call, outcome);
             } catch (ProtocolException e) {
                 answer = Answer.error(call.command(), true, e.reason(), e.detail());
             } catch (RuntimeException e) {
@@ -151,9 +205,20 @@ public final class CommandDispatcher {
                         "the server failed to carry out the command; it has been logged");
             }
             metrics.commandCompleted();
-            audit(call, answer, outcome);
+            audit(call, answer, outcome, session.map(Session::operatorId).orElse(null));
             return answer;
         }
+    }
+
+    private static Answer answerOf(Call call, Outcome outcome) {
+        if (!outcome.isDone()) {
+            return Answer.error(call.command(), true, outcome.refusal(), outcome.detail())
+                    .withRetryAfter(outcome.retryAfterSeconds());
+        }
+        if (outcome.reply() == null && outcome.session() == null) {
+            return Answer.ok(call.command());
+        }
+        return Answer.ok(call.command(), outcome.reply(), outcome.session());
     }
 
     private static <A> Outcome run(Command<A> command, CommandInput input, CommandContext context) throws ProtocolException {

@@ -17,8 +17,29 @@ public interface TransportChecks {
         return Optional.empty();
     }
 
-    /** 415: the body's media type (or its charset) is not one the API reads. */
-    default Optional<Rejection> mediaType() {
+    /** The session token the call carries, if any. */
+    default Optional<Credentials> credentials() {
         return Optional.empty();
+    }
+
+    /**
+     * 403 {@code forbidden_origin}: a call a browser may have sent by itself (anything but
+     * a bearer token) from a page of another origin than the server's own or an allowed one.
+     */
+    default Optional<Rejection> origin(Optional<Credentials> credentials) {
+        return Optional.empty();
+    }
+
+    /**
+     * 415: the body's media type (or its charset) is not one the API reads; a call
+     * authenticated by cookie must also name one (a form a browser posts by itself has none of them).
+     */
+    default Optional<Rejection> mediaType(Optional<Credentials> credentials) {
+        return Optional.empty();
+    }
+
+    /** The client's address, for counting failed logins: the socket's, or a trusted proxy's word. */
+    default String clientAddress() {
+        return "-";
     }
 }

@@ -82,6 +82,6 @@ public final class SwitchFeed {
     private void audit(ConversationKey key, String change, long version, String outcome, int status, long start,
                        String requestId) {
         audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, null, outcome, status,
-                (System.nanoTime() - start) / 1_000, requestId));
+                (System.nanoTime() - start) / 1_000, requestId, null));
     }
 }

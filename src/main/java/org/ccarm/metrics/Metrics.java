@@ -126,6 +126,14 @@ public final class Metrics implements AutoCloseable {
         inFlight.decrementAndGet();
     }
 
+    /** A login answered: {@code ok}, {@code invalid_credentials}, {@code too_many_attempts} or {@code logins_busy}. */
+    public void login(String outcome) {
+        if (registry != null) {
+            Counter.builder("ccarm.logins").description("logins by outcome").tag("outcome", outcome).register(registry)
+                    .increment();
+        }
+    }
+
     public void websocketOpened() {
         websocketSessions.incrementAndGet();
     }

@@ -9,6 +9,16 @@ package org.ccarm.protocol;
 public enum ErrorReason {
     /** The request is well formed but a rule of the command refuses it. */
     CANNOT_PERFORM_CMD("cannot_perform_cmd", 403),
+    /** An operator (not a supervisor) named another operator in {@code operator_id}. */
+    NOT_PERMITTED("not_permitted", 403),
+    /** The command needs a session and the request has none that is valid (answered with {@code WWW-Authenticate: Bearer}). */
+    NOT_AUTHENTICATED("not_authenticated", 401),
+    /** A login with an unknown operator or a wrong password: the same answer for both, in the same time. */
+    INVALID_CREDENTIALS("invalid_credentials", 401),
+    /** Too many failed logins for this operator from this address, or from this address: wait ({@code Retry-After}). */
+    TOO_MANY_ATTEMPTS("too_many_attempts", 429),
+    /** A browser's request (cookie, or none) from an origin that is not the server's own or an allowed one. */
+    FORBIDDEN_ORIGIN("forbidden_origin", 403),
     /** The first path segment names no domain this server serves. */
     UNKNOWN_DOMAIN("unknown_domain", 404),
     /** A command name under {@code /<DOMAIN>/service/cc/arm/} this server does not know. */
@@ -56,6 +66,8 @@ public enum ErrorReason {
      * says the outcome is unknown: a retry gets the honest answer.
      */
     STORE_UNAVAILABLE("store_unavailable", 503),
+    /** Every password check is busy (logins queue on a small pool of their own): try again ({@code Retry-After}). */
+    LOGINS_BUSY("logins_busy", 503),
     /** The server is stopping: new commands go to another instance. */
     SHUTTING_DOWN("shutting_down", 503),
     /** A request line of an HTTP version other than 1.0 or 1.1. */

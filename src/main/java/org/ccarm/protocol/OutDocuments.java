@@ -25,7 +25,7 @@ public final class OutDocuments {
         attributes.put("xmlns:xs", XSI_NAMESPACE);
         attributes.put("xs:noNamespaceSchemaLocation", answer.knownCommand() ? answer.cmd() + ".xsd" : "error.xsd");
         Element body = answer.isOk()
-                ? Element.of("response", Element.of("ok"))
+                ? Element.of("response", answer.okContent() == null ? Element.of("ok") : Element.of("ok", answer.okContent()))
                 : errorElement(answer);
         return new Element("out", attributes, List.of(body));
     }

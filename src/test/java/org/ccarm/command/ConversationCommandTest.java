@@ -13,6 +13,7 @@ import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.TestAuth;
 import org.junit.jupiter.api.Test;
 
 /** The declarations of the conversation commands: arguments, the transition each asks for, and the outcome. */
@@ -21,7 +22,7 @@ class ConversationCommandTest {
     private static final Instant NOW = Instant.parse("2026-11-25T13:03:39.123Z");
 
     private final InMemoryConversationStore store = new InMemoryConversationStore();
-    private final CommandCatalog catalog = CommandCatalog.standard(store);
+    private final CommandCatalog catalog = TestAuth.catalog(store);
 
     private Outcome run(String command, Map<String, String> attributes) throws ProtocolException {
         return execute(catalog.find(command), new CommandInput(command, attributes));
@@ -32,8 +33,9 @@ class ConversationCommandTest {
     }
 
     @Test
-    void theCatalogDeclaresBothCommandsWithTheFastPath() {
-        assertEquals(Map.of("call_unhold", true, "call_hold", true), catalog.canonicalFastPaths());
+    void theCatalogDeclaresTheConversationCommandsWithTheFastPathAndTheSessionCommandsWithout() {
+        assertEquals(Map.of("call_unhold", true, "call_hold", true, "login", false, "logout", false),
+                catalog.canonicalFastPaths());
     }
 
     @Test

@@ -46,7 +46,7 @@ class AuditDurabilityEndToEndTest {
         }
         Files.writeString(fixture, json.append("]").toString());
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, "http.port = 0\nops.port = 0\ndomains = demo\ndomain.demo.fixture = held.json\naudit.durability = synced\n");
+        Files.writeString(config, "http.port = 0\nops.port = 0\ndomains = demo\ndomain.demo.fixture = held.json\naudit.durability = synced\nauth.mode = off\n");
         Path audit = dir.resolve("audit.log");
         Path log = dir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -86,7 +86,7 @@ class AuditDurabilityEndToEndTest {
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
             List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
             Set<String> audited = ConcurrentHashMap.newKeySet();
-            Pattern ok = Pattern.compile("conversation=(k\\d+) version=2 operator=1001 outcome=ok status=200");
+            Pattern ok = Pattern.compile("conversation=(k\\d+) version=2 operator=1001 session=- outcome=ok status=200");
             for (String line : lines) {
                 Matcher m = ok.matcher(line);
                 if (m.find()) {

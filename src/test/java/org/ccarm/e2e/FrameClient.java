@@ -2,12 +2,14 @@ package org.ccarm.e2e;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /** A test's websocket connection to the server: send frames, wait for answers or the close. Public for Jetty. */
@@ -22,6 +24,15 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
     static FrameClient connect(WebSocketClient client, URI uri) throws Exception {
         FrameClient frames = new FrameClient();
         client.connect(frames, uri).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        return frames;
+    }
+
+    /** Connects with these headers on the upgrade request (a cookie, a bearer token, an Origin). */
+    static FrameClient connect(WebSocketClient client, URI uri, Map<String, String> headers) throws Exception {
+        FrameClient frames = new FrameClient();
+        ClientUpgradeRequest request = new ClientUpgradeRequest(uri);
+        headers.forEach(request::setHeader);
+        client.connect(frames, request).get(WAIT_SECONDS, TimeUnit.SECONDS);
         return frames;
     }
 

@@ -181,7 +181,7 @@ class RedisEndToEndTest {
         }
         Path config = dir.resolve("server.properties");
         Files.writeString(config, "http.port = 0\nops.port = 0\ndomains = demo\nstore.kind = redis\nstore.redis.url = " + redis.url()
-                + "\nstore.redis.prefix = e2e\n");
+                + "\nstore.redis.prefix = e2e\nauth.mode = off\n");
         Path log = dir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=" + Path.of("config", "logback.xml").toAbsolutePath(),

@@ -32,8 +32,7 @@ class ShutdownEndToEndTest {
         InMemoryConversationStore store = new InMemoryConversationStore();
         store.put(heldBy("1001", "demo", "in-flight", "1001"));
         ServerConfig plain = TestConfigs.config(Optional.empty(), "demo");
-        ServerConfig draining = new ServerConfig(plain.httpHost(), plain.httpPort(), plain.adminToken(), plain.limits(),
-                plain.auditDurability(), plain.store(), new OpsConfig("127.0.0.1", 0, true, 1_500), plain.domains());
+        ServerConfig draining = plain.withOps(new OpsConfig("127.0.0.1", 0, true, 1_500));
         CcArmServer server = CcArmServer.start(draining, store, Clock.systemUTC());
         WebSocketClient websockets = new WebSocketClient();
         websockets.start();

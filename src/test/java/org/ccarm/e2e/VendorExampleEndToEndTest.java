@@ -31,11 +31,18 @@ class VendorExampleEndToEndTest {
 
     @Test
     void theVendorsExampleAnswersOkThenCannotPerform() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        // the shipped configuration requires a session: operator 1001 of the demo fixture logs in, as the README shows
+        HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(SERVER.uri() + "demo/service/cc/arm/login"))
+                .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
+                        "<in><request><login operator_id=\"1001\" password=\"demo-1001\"/></request></in>")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode(), login.body());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         String request = "<in><request><call_unhold conversation_id=\"0647e098a4b48b05\"/></request></in>";
         HttpRequest post = HttpRequest.newBuilder(URI.create(SERVER.uri() + "demo/service/cc/arm/call_unhold"))
-                .header("Content-Type", "application/xml")
+                .header("Content-Type", "application/xml").header("Cookie", cookie.substring(0, cookie.indexOf(';')))
                 .POST(HttpRequest.BodyPublishers.ofString(request)).build();
-        HttpClient client = HttpClient.newHttpClient();
 
         HttpResponse<String> first = client.send(post, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, first.statusCode());

@@ -9,7 +9,6 @@ import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
-import org.ccarm.command.CommandCatalog;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.dispatch.TransportChecks;
@@ -17,6 +16,7 @@ import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.TestAuth;
 
 /**
  * The server's inside, for fuzz targets: the real dispatcher, decoder and commands over
@@ -31,7 +31,7 @@ final class FuzzedServer {
 
     private final InMemoryConversationStore store = new InMemoryConversationStore();
     private final CommandDispatcher dispatcher = new CommandDispatcher(Set.of("demo"),
-            CommandCatalog.standard(store), new AuditLog(), Metrics.disabled(), Clock.systemUTC());
+            TestAuth.catalog(store), new AuditLog(), Metrics.disabled(), Clock.systemUTC(), TestAuth.inMemory(), false);
 
     /** Runs one call of {@code command} with {@code body} and checks the property. */
     Answer run(String transport, String command, WireFormat format, byte[] body, Charset charset) {

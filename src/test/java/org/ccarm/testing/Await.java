@@ -9,6 +9,11 @@ public final class Await {
 
     private Await() {}
 
+    /** Within ten seconds. */
+    public static void until(BooleanSupplier condition, String what) {
+        until(condition, Duration.ofSeconds(10), what);
+    }
+
     public static void until(BooleanSupplier condition, Duration atMost, String what) {
         long deadline = System.nanoTime() + atMost.toNanos();
         long pause = 1_000_000; // 1 ms, doubling up to 50 ms

@@ -2,10 +2,12 @@ package org.ccarm.testing;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.OpsConfig;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
+import org.ccarm.config.TlsConfig;
 
 /** Configurations for tests and tools: loopback, any free port, no fixtures. */
 public final class TestConfigs {
@@ -19,6 +21,7 @@ public final class TestConfigs {
     public static ServerConfig config(Limits limits, Optional<String> adminToken, String... domains) {
         return new ServerConfig("127.0.0.1", 0, adminToken, limits, "batched", StoreConfig.MEMORY,
                 new OpsConfig("127.0.0.1", 0, true, 0),
-                Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList());
+                Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList(),
+                AuthConfig.OFF, TlsConfig.NONE);
     }
 }

@@ -26,7 +26,7 @@ public final class AnswerEncoder {
 
     /** The bytes of {@code answer}; shared between calls, so callers must not change them. */
     public byte[] encode(Answer answer, WireFormat format) {
-        if (answer.isOk()) {
+        if (answer.isOk() && answer.okContent() == null) {
             return okAnswers.get(format).computeIfAbsent(answer.cmd(), cmd -> write(answer, format));
         }
         return write(answer, format);

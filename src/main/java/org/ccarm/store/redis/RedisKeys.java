@@ -25,4 +25,42 @@ final class RedisKeys {
     String fixtureLoaded(String domain) {
         return prefix + ":{" + domain + "}:fixture-loaded";
     }
+
+    /** {@code ccarm:{demo}:op:1001}: an operator's password hash and supervisor flag. */
+    String operator(String domain, String id) {
+        return prefix + ":{" + domain + "}:op:" + id;
+    }
+
+    /** Set once the domain's operators fixture has been loaded, ever. */
+    String operatorsLoaded(String domain) {
+        return prefix + ":{" + domain + "}:operators-loaded";
+    }
+
+    /** {@code ccarm:{demo}:session:<sha-256 of the token>}: a session, expiring by itself when idle. */
+    String session(String domain, String tokenHash) {
+        return sessionPrefix(domain) + tokenHash;
+    }
+
+    String sessionPrefix(String domain) {
+        return prefix + ":{" + domain + "}:session:";
+    }
+
+    /** The set of an operator's sessions' hashes, to end them all when it is deleted. */
+    String operatorSessions(String domain, String id) {
+        return operatorSessionsPrefix(domain) + id;
+    }
+
+    String operatorSessionsPrefix(String domain) {
+        return prefix + ":{" + domain + "}:op-sessions:";
+    }
+
+    /** A count of failed logins in its window. */
+    String failures(String domain, String counter) {
+        return prefix + ":{" + domain + "}:failures:" + counter;
+    }
+
+    /** The channel every instance hears ended sessions on. */
+    String sessionEndedChannel() {
+        return prefix + ":session-ended";
+    }
 }

@@ -10,11 +10,16 @@ import org.ccarm.config.Limits;
 import org.ccarm.dispatch.Admission;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.dispatch.Credentials;
 import org.ccarm.dispatch.Rejection;
 import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.SessionChange;
 import org.ccarm.protocol.WireFormat;
+import org.ccarm.transport.ClientAddresses;
+import org.ccarm.transport.SessionCookie;
+import org.ccarm.transport.WebOrigins;
 
 /**
  * {@code /<DOMAIN>/service/cc/arm/<command>}: hands the dispatcher the HTTP checks
@@ -32,36 +37,56 @@ final class CommandServlet extends HttpServlet {
     private final transient CommandDispatcher dispatcher;
     private final transient HttpAnswers answers;
     private final transient Limits limits;
+    private final transient WebOrigins origins;
+    private final transient ClientAddresses clients;
 
-    CommandServlet(String template, String command, CommandDispatcher dispatcher, HttpAnswers answers, Limits limits) {
+    CommandServlet(String template, String command, CommandDispatcher dispatcher, HttpAnswers answers, Limits limits,
+                   WebOrigins origins, ClientAddresses clients) {
         this.params = new PathParams(template);
         this.command = command;
         this.dispatcher = dispatcher;
         this.answers = answers;
         this.limits = limits;
+        this.origins = origins;
+        this.clients = clients;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var path = params.of(request);
+        String origin = request.getHeader("Origin");
+        if (origins.isListed(origin)) {
+            // CORS, for the listed origins only: a page there may call with the cookie and read the answer
+            response.setHeader("Access-Control-Allow-Origin", origin);
+            response.setHeader("Access-Control-Allow-Credentials", "true");
+            response.setHeader("Vary", "Origin");
+            if ("OPTIONS".equals(request.getMethod()) && command != null && dispatcher.servesDomain(path.get("domain"))) {
+                response.setHeader("Access-Control-Allow-Methods", "POST");
+                response.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Request-Id");
+                response.setHeader("Access-Control-Max-Age", "600");
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                return;
+            }
+        }
         Call call = Call.startingNow("http", path.get("domain"), command != null ? command : path.get("command"),
                 RequestIdHandler.of(request));
         // the raw header: Jetty's getContentType() throws on a charset it does not know
         String contentType = request.getHeader("Content-Type");
         Optional<MediaType> mediaType = MediaType.parse(contentType);
         WireFormat reply = AcceptHeader.choose(request.getHeader("Accept"), MediaType.answerFormat(contentType));
-        Admission admission = dispatcher.admit(call, new HttpChecks(call.command(), request, response, mediaType));
+        Admission admission = dispatcher.admit(call, new HttpChecks(call.command(), request, response, mediaType, origins,
+                clients));
         if (admission instanceof CommandDispatcher.Admitted admitted) {
             MediaType type = mediaType.orElseThrow(); // the media type check passed
             BodyReader.read(request, limits, new BodyReader.Receiver() {
                 @Override
                 public void body(byte[] body) {
-                    answer(response, admitted.execute(type.format(), body, type.charset()), reply);
+                    answer(request, response, admitted.execute(type.format(), body, type.charset()), reply);
                 }
 
                 @Override
                 public void refused(ErrorReason reason, String detail) {
-                    answer(response, admitted.refuse(reason, detail), reply);
+                    answer(request, response, admitted.refuse(reason, detail), reply);
                 }
             });
         } else {
@@ -69,7 +94,14 @@ final class CommandServlet extends HttpServlet {
         }
     }
 
-    private void answer(HttpServletResponse response, Answer answer, WireFormat format) {
+    private void answer(HttpServletRequest request, HttpServletResponse response, Answer answer, WireFormat format) {
+        SessionChange change = answer.session();
+        if (change != null) {
+            response.addHeader("Set-Cookie", change.isStarted()
+                    ? SessionCookie.set(change.domain(), change.token(), request.isSecure())
+                    : SessionCookie.clear(change.domain(), request.isSecure()));
+            response.setHeader("Cache-Control", "no-store"); // an answer carrying a token is never cached
+        }
         try {
             answers.write(response, answer, format);
         } catch (IOException e) {
@@ -79,7 +111,8 @@ final class CommandServlet extends HttpServlet {
 
     /** The checks of an HTTP request, as the dispatcher asks them. */
     private record HttpChecks(String command, HttpServletRequest request, HttpServletResponse response,
-                              Optional<MediaType> parsedType) implements TransportChecks {
+                              Optional<MediaType> parsedType, WebOrigins origins, ClientAddresses clients)
+            implements TransportChecks {
         @Override
         public Optional<Rejection> method() {
             if ("POST".equals(request.getMethod())) {
@@ -91,7 +124,41 @@ final class CommandServlet extends HttpServlet {
         }
 
         @Override
-        public Optional<Rejection> mediaType() {
+        public Optional<Credentials> credentials() {
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return Optional.of(new Credentials(authorization.substring(7).trim(), Credentials.Kind.BEARER));
+            }
+            String token = SessionCookie.tokenIn(request.getHeader("Cookie"));
+            return token == null ? Optional.empty() : Optional.of(new Credentials(token, Credentials.Kind.COOKIE));
+        }
+
+        @Override
+        public Optional<Rejection> origin(Optional<Credentials> credentials) {
+            if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.BEARER) {
+                return Optional.empty(); // no browser sends a bearer token by itself
+            }
+            String origin = request.getHeader("Origin");
+            if (origins.permits(origin, request.getScheme(), request.getHeader("Host"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Rejection(ErrorReason.FORBIDDEN_ORIGIN, "a page of " + origin + " may not send commands "
+                    + "here: it is neither this server's origin nor one listed in http.allowed-origins"));
+        }
+
+        @Override
+        public String clientAddress() {
+            return clients.of(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        }
+
+        @Override
+        public Optional<Rejection> mediaType(Optional<Credentials> credentials) {
+            if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.COOKIE
+                    && request.getHeader("Content-Type") == null) {
+                return Optional.of(new Rejection(ErrorReason.UNSUPPORTED_MEDIA_TYPE, "a command sent with the session "
+                        + "cookie must name its media type (application/xml or application/json): a browser sends the "
+                        + "cookie with any site's form, and a form cannot name these"));
+            }
             if (Collections.list(request.getHeaders("Content-Type")).size() > 1) {
                 return Optional.of(new Rejection(ErrorReason.BAD_REQUEST,
                         "the request has more than one Content-Type header; which one is meant?"));

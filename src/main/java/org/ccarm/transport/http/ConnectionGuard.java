@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 
 /**
  * Counts open connections, in total and per client address, and says whether one more
@@ -32,6 +33,7 @@ final class ConnectionGuard {
 
     /** Admits the connection and counts it, or says it is one too many. */
     boolean tryOpen(EndPoint endPoint) {
+        endPoint = socketOf(endPoint);
         SocketAddress remote = endPoint.getRemoteSocketAddress();
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
@@ -49,10 +51,22 @@ final class ConnectionGuard {
 
     /** The socket closed; it no longer counts (if it ever did). */
     void closed(EndPoint endPoint) {
-        InetAddress address = admitted.remove(endPoint);
+        InetAddress address = admitted.remove(socketOf(endPoint));
         if (address != null) {
             release(address);
         }
+    }
+
+    /**
+     * The socket's own endpoint: over TLS the HTTP connection sees the decrypted endpoint,
+     * while the connector reports the socket's when it closes; both must count as one.
+     */
+    private static EndPoint socketOf(EndPoint endPoint) {
+        EndPoint current = endPoint;
+        while (current instanceof SslConnection.SslEndPoint decrypted) {
+            current = decrypted.getSslConnection().getEndPoint();
+        }
+        return current;
     }
 
     int open() {

@@ -22,8 +22,13 @@ final class HttpAnswers {
     void write(HttpServletResponse response, Answer answer, WireFormat format) throws IOException {
         byte[] body = encoder.encode(answer, format);
         response.setStatus(answer.status());
-        if (answer.reason() == ErrorReason.STORE_UNAVAILABLE) {
+        if (answer.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Long.toString(answer.retryAfterSeconds()));
+        } else if (answer.reason() == ErrorReason.STORE_UNAVAILABLE || answer.reason() == ErrorReason.LOGINS_BUSY) {
             response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        if (answer.reason() == ErrorReason.NOT_AUTHENTICATED) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"cc-arm-server\"");
         }
         response.setContentType(AnswerEncoder.contentType(format));
         response.setContentLength(body.length);

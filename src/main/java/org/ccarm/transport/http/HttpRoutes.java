@@ -5,8 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.ccarm.config.Limits;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.feed.OperatorDirectory;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.protocol.codec.AnswerEncoder;
+import org.ccarm.transport.ClientAddresses;
+import org.ccarm.transport.WebOrigins;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
@@ -20,6 +23,7 @@ public final class HttpRoutes {
     public static final String API = "/{domain}/service/cc/arm/";
     public static final String WEBSOCKET = API + "ws";
     public static final String FEED = "/admin/domains/{domain}/conversations/{id}";
+    public static final String OPERATORS = "/admin/domains/{domain}/operators/{id}";
 
     private HttpRoutes() {}
 
@@ -32,7 +36,8 @@ public final class HttpRoutes {
     /** What the routes are built from. */
     public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
                                AnswerEncoder encoder, Optional<String> adminToken, Limits limits,
-                               WebSocketInstaller webSocket) {}
+                               WebSocketInstaller webSocket, OperatorDirectory operators, WebOrigins origins,
+                               ClientAddresses clients) {}
 
     public static ServletContextHandler build(Dependencies deps) {
         ServletContextHandler context = new ServletContextHandler("/");
@@ -42,7 +47,8 @@ public final class HttpRoutes {
         // POST /{domain}/service/cc/arm/<command>: one mapping per command the server implements
         for (String command : deps.commands()) {
             route(context, API + command,
-                    new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.limits()));
+                    new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.limits(),
+                            deps.origins(), deps.clients()));
         }
         // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form; the upgrades go to the
         // websocket transport, anything else on the path is told to upgrade (426)
@@ -50,9 +56,13 @@ public final class HttpRoutes {
         route(context, WEBSOCKET, new UpgradeRequiredServlet(WEBSOCKET, deps.domains(), answers));
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
-                new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits()));
+                new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits(),
+                        deps.origins(), deps.clients()));
         // PUT, GET, DELETE /admin/domains/{domain}/conversations/{id}: the switch feed
         route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.feed(), deps.limits()));
+        // PUT, GET, DELETE /admin/domains/{domain}/operators/{id}: the operator directory, through the feed
+        route(context, OPERATORS, new OperatorServlet(OPERATORS, deps.adminToken(), deps.domains(), deps.operators(),
+                deps.feed().json(), deps.limits()));
         // everything else: 404 not_found
         route(context, "/", new NotFoundServlet(answers));
         return context;

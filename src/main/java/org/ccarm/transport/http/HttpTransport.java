@@ -1,13 +1,18 @@
 package org.ccarm.transport.http;
 
 import java.net.URI;
+import java.util.Optional;
 import org.ccarm.config.Limits;
+import org.ccarm.config.TlsConfig;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.ErrorReason;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -24,15 +29,17 @@ public final class HttpTransport implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
+    private final ServerConnector secureConnector; // null: no HTTPS listener
 
-    private HttpTransport(Server server, ServerConnector connector, ConnectionGuard guard) {
+    private HttpTransport(Server server, ServerConnector connector, ConnectionGuard guard, ServerConnector secureConnector) {
         this.server = server;
         this.connector = connector;
         this.guard = guard;
+        this.secureConnector = secureConnector;
     }
 
-    public static HttpTransport start(String host, int port, HttpRoutes.Dependencies deps, RequestIds requestIds,
-                                      Metrics metrics) throws Exception {
+    public static HttpTransport start(String host, int port, TlsConfig tls, HttpRoutes.Dependencies deps,
+                                      RequestIds requestIds, Metrics metrics) throws Exception {
         Limits limits = deps.limits();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("http");
@@ -42,12 +49,7 @@ public final class HttpTransport implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(limits.maxHeaderBytes());
         ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
-        GuardedHttpConnectionFactory factory = new GuardedHttpConnectionFactory(http, guard, limits.headerTimeoutMillis(),
-                new RawResponse(deps.encoder(), ErrorReason.TOO_MANY_CONNECTIONS,
-                        "too many connections are open, from this address or in all; try again later"),
-                new RawResponse(deps.encoder(), ErrorReason.REQUEST_TIMEOUT,
-                        "the request's head did not arrive within " + limits.headerTimeoutMillis() + " ms"));
-        ServerConnector connector = new GuardedConnector(server, guard, factory);
+        ServerConnector connector = new GuardedConnector(server, guard, guardedHttp(http, guard, deps));
         connector.setHost(host);
         connector.setPort(port);
         // an idle connection (between requests, or before its first byte) is closed after about the header
@@ -55,6 +57,11 @@ public final class HttpTransport implements AutoCloseable {
         // its 408) first, not a silent close
         connector.setIdleTimeout(Math.max(limits.headerTimeoutMillis(), limits.bodyTimeoutMillis()) + 1_000);
         server.addConnector(connector);
+        ServerConnector secure = null;
+        if (tls.enabled()) {
+            secure = secureConnector(server, host, tls, http, guard, deps);
+            server.addConnector(secure);
+        }
         server.setHandler(new RequestIdHandler(new GracefulHandler(HttpRoutes.build(deps)), requestIds));
         server.setErrorHandler(new OutDocumentErrorHandler(deps.encoder(), deps.domains()));
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
@@ -66,7 +73,51 @@ public final class HttpTransport implements AutoCloseable {
         metrics.gauge("ccarm.http.queued.jobs", "work waiting for a thread of the HTTP listener", threads,
                 QueuedThreadPool::getQueueSize);
         metrics.gauge("ccarm.http.connections", "connections open now, websockets included", guard, ConnectionGuard::open);
-        return new HttpTransport(server, connector, guard);
+        return new HttpTransport(server, connector, guard, secure);
+    }
+
+    /**
+     * The HTTPS (and wss) listener: the same guards and routes behind TLS, with the key
+     * and certificate of a PKCS#12 keystore. Requests on it are secure, so the session
+     * cookie it sets is {@code Secure}.
+     */
+    private static ServerConnector secureConnector(Server server, String host, TlsConfig tls, HttpConfiguration plain,
+                                                   ConnectionGuard guard, HttpRoutes.Dependencies deps) {
+        Limits limits = deps.limits();
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keystore().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(tls.password());
+        HttpConfiguration https = new HttpConfiguration(plain);
+        https.addCustomizer(new SecureRequestCustomizer(false)); // no SNI host check: clients may use an IP address
+        GuardedHttpConnectionFactory factory = guardedHttp(https, guard, deps);
+        ServerConnector connector = new GuardedConnector(server, guard,
+                new SslConnectionFactory(ssl, factory.getProtocol()), factory);
+        connector.setHost(host);
+        connector.setPort(tls.port().orElseThrow());
+        connector.setIdleTimeout(Math.max(limits.headerTimeoutMillis(), limits.bodyTimeoutMillis()) + 1_000);
+        return connector;
+    }
+
+    /** HTTP/1.1 behind the connection guards, answering their refusals as {@code out} documents. */
+    private static GuardedHttpConnectionFactory guardedHttp(HttpConfiguration http, ConnectionGuard guard,
+                                                            HttpRoutes.Dependencies deps) {
+        long headerTimeout = deps.limits().headerTimeoutMillis();
+        return new GuardedHttpConnectionFactory(http, guard, headerTimeout,
+                new RawResponse(deps.encoder(), ErrorReason.TOO_MANY_CONNECTIONS,
+                        "too many connections are open, from this address or in all; try again later"),
+                new RawResponse(deps.encoder(), ErrorReason.REQUEST_TIMEOUT,
+                        "the request's head did not arrive within " + headerTimeout + " ms"));
+    }
+
+    /** The HTTPS listener's base URI; empty without one. */
+    public Optional<URI> secureUri() {
+        if (secureConnector == null) {
+            return Optional.empty();
+        }
+        String host = secureConnector.getHost() == null ? "127.0.0.1" : secureConnector.getHost();
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        return Optional.of(URI.create("https://" + shown + ":" + secureConnector.getLocalPort() + "/"));
     }
 
     /** The base URI the server actually listens on (the real port when 0 was asked for). */

@@ -53,12 +53,38 @@ final class OutDocumentErrorHandler extends ErrorHandler {
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                                                  String contentType, List<Charset> charsets, int code,
                                                  String message, Throwable cause) {
-        ErrorReason reason = reason(code, request);
+        ErrorReason named = named(code, message);
+        ErrorReason reason = named != null ? named : reason(code, request);
+        String detail = named != null ? message.substring(named.code().length() + 2) : detail(reason);
         response.setStatus(reason.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, AnswerEncoder.contentType(WireFormat.XML));
+        if (reason == ErrorReason.NOT_AUTHENTICATED) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"cc-arm-server\"");
+        }
         response.write(true, ByteBuffer.wrap(encoder.encode(
-                Answer.error(Answer.UNKNOWN_CMD, false, reason, detail(reason)), WireFormat.XML)), callback);
+                Answer.error(Answer.UNKNOWN_CMD, false, reason, detail), WireFormat.XML)), callback);
         return true;
+    }
+
+    /**
+     * The reason a refusal of our own names at the start of its message, as the websocket
+     * upgrade does ({@code "forbidden_origin: a page of ..."}), when its status agrees.
+     */
+    private static ErrorReason named(int code, String message) {
+        if (message == null) {
+            return null;
+        }
+        int colon = message.indexOf(": ");
+        if (colon <= 0) {
+            return null;
+        }
+        String code0 = message.substring(0, colon);
+        for (ErrorReason reason : ErrorReason.values()) {
+            if (reason.code().equals(code0) && reason.status() == code) {
+                return reason;
+            }
+        }
+        return null;
     }
 
     private ErrorReason reason(int code, Request request) {

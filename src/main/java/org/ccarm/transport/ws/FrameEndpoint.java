@@ -2,19 +2,24 @@ package org.ccarm.transport.ws;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.ccarm.auth.Authentication;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.dispatch.Credentials;
 import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.Answer;
-import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.SessionChange;
 import org.ccarm.protocol.WireFormat;
+import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.frame.FrameException;
 import org.ccarm.protocol.frame.Frames;
 import org.ccarm.protocol.frame.RequestFrame;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,28 +40,76 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
     private final AnswerEncoder encoder;
     private final Metrics metrics;
     private final WebSocketSessions sessions;
-    private Session session;
+    private final String clientAddress;
+    private volatile Session session;
+    // the session the connection acts in (from the upgrade, or a login frame); null: none
+    private volatile String token;
+    private volatile String tokenHash;
+    // the session this connection is logging out of, while its logout frame runs: it stays open
+    private volatile String leaving;
 
     public FrameEndpoint(String domain, String connectionId, CommandDispatcher dispatcher, AnswerEncoder encoder,
-                         Metrics metrics, WebSocketSessions sessions) {
+                         Metrics metrics, WebSocketSessions sessions, String token, String clientAddress) {
         this.domain = domain;
         this.connectionId = connectionId;
         this.dispatcher = dispatcher;
         this.encoder = encoder;
         this.metrics = metrics;
         this.sessions = sessions;
+        this.clientAddress = clientAddress;
+        actAs(token);
+    }
+
+    private void actAs(String newToken) {
+        token = newToken;
+        tokenHash = newToken == null ? null : Authentication.hashOf(newToken);
+    }
+
+    String domain() {
+        return domain;
+    }
+
+    String tokenHash() {
+        return tokenHash;
+    }
+
+    void closeGoingAway() {
+        Session open = session;
+        if (open != null) {
+            open.close(StatusCode.SHUTDOWN, "the server is stopping", Callback.NOOP);
+        }
+    }
+
+    /**
+     * The session of {@code hash} has ended: a connection acting in it closes with 1008, so
+     * its client knows to log in again; unless this connection's own logout ended it, which
+     * it answers, staying open without a session.
+     */
+    void sessionEnded(String hash) {
+        if (hash.equals(tokenHash) && !hash.equals(leaving)) {
+            closeSessionEnded();
+        }
+    }
+
+    /** The session this connection acts in has ended (or expired): 1008. */
+    void closeSessionEnded() {
+        Session open = session;
+        actAs(null);
+        if (open != null) {
+            open.close(StatusCode.POLICY_VIOLATION, "the session has ended", Callback.NOOP);
+        }
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        sessions.opened(session);
+        sessions.opened(this);
         metrics.websocketOpened();
     }
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-        sessions.closed(session);
+        sessions.closed(this);
         metrics.websocketClosed();
         callback.succeed();
     }
@@ -75,8 +128,14 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
             RequestFrame frame = Frames.read(message);
             id = frame.id();
             Call call = new Call("ws", domain, frame.command(), requestId(id), start);
-            answer = dispatcher.admit(call, TransportChecks.NONE).orElse(admitted ->
+            leaving = "logout".equals(frame.command()) ? tokenHash : null;
+            answer = dispatcher.admit(call, new ConnectionChecks(token, clientAddress)).orElse(admitted ->
                     admitted.execute(WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
+            SessionChange change = answer.session();
+            if (change != null) {
+                actAs(change.token()); // login: the connection acts in the new session; logout: in none
+            }
+            leaving = null;
         } catch (FrameException e) {
             id = e.id();
             answer = dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, requestId(id), start),
@@ -98,6 +157,14 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
         String frame = Frames.write(id, answer.status(), encoder.encode(answer, WireFormat.JSON));
         session.sendText(frame, Callback.from(() -> { }, failure ->
                 LOG.debug("answer frame {} to {} not delivered: {}", id, session.getRemoteSocketAddress(), failure.toString())));
+    }
+
+    /** A frame's checks: the session the connection holds (its origin was checked at the upgrade). */
+    private record ConnectionChecks(String token, String clientAddress) implements TransportChecks {
+        @Override
+        public Optional<Credentials> credentials() {
+            return token == null ? Optional.empty() : Optional.of(new Credentials(token, Credentials.Kind.CONNECTION));
+        }
     }
 
     @Override

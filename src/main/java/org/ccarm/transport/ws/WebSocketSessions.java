@@ -1,32 +1,53 @@
 package org.ccarm.transport.ws;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
+import java.util.function.BiPredicate;
 
 /**
- * The websocket connections open now, so that a stopping server closes each with 1001
- * (going away) rather than letting them drop: a client can tell a server leaving in
- * order from a broken connection and reconnect elsewhere.
+ * The websocket connections open now: a stopping server closes each with 1001 (going
+ * away) rather than letting them drop, so a client can tell a server leaving in order
+ * from a broken connection and reconnect elsewhere; and when a session ends (logout on
+ * any instance, its operator deleted, expiry) the connections acting in it are closed
+ * with 1008 (policy violation).
  */
 public final class WebSocketSessions {
 
-    private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final Set<FrameEndpoint> open = ConcurrentHashMap.newKeySet();
 
-    void opened(Session session) {
-        open.add(session);
+    void opened(FrameEndpoint endpoint) {
+        open.add(endpoint);
     }
 
-    void closed(Session session) {
-        open.remove(session);
+    void closed(FrameEndpoint endpoint) {
+        open.remove(endpoint);
     }
 
     /** Closes every open connection with 1001. */
     public void closeAll() {
-        for (Session session : open) {
-            session.close(StatusCode.SHUTDOWN, "the server is stopping", Callback.NOOP);
+        open.forEach(FrameEndpoint::closeGoingAway);
+    }
+
+    /** Closes, with 1008, the connections acting in the session of this token hash. */
+    public void sessionEnded(String tokenHash) {
+        open.forEach(endpoint -> endpoint.sessionEnded(tokenHash));
+    }
+
+    /**
+     * Asks, once per session, whether each session held by an open connection is still
+     * alive ({@code alive} takes the domain and the token hash), and closes the connections
+     * of those that are not: the way an expiry is noticed.
+     */
+    public void closeExpired(BiPredicate<String, String> alive) {
+        Map<String, Boolean> verdicts = new HashMap<>();
+        for (FrameEndpoint endpoint : open) {
+            String hash = endpoint.tokenHash();
+            if (hash != null && !verdicts.computeIfAbsent(endpoint.domain() + " " + hash,
+                    key -> alive.test(endpoint.domain(), hash))) {
+                endpoint.closeSessionEnded();
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import org.ccarm.protocol.xml.CommandSchema;
 import org.ccarm.protocol.xml.HardenedXml;
 import org.ccarm.protocol.xml.XmlCommandReader;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +39,7 @@ class CanonicalJsonDifferentialTest {
     private static final JsonForm FORM = new JsonForm();
 
     static Stream<String> commandsWithTheFastPath() {
-        CommandCatalog catalog = CommandCatalog.standard(new InMemoryConversationStore());
+        CommandCatalog catalog = TestAuth.catalog(new InMemoryConversationStore());
         return catalog.canonicalFastPaths().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey);
     }
 

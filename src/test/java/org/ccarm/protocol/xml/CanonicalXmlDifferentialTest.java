@@ -10,14 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.ccarm.command.CommandCatalog;
 import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.CommandShape;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.store.InMemoryConversationStore;
+import org.ccarm.testing.TestAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +37,7 @@ class CanonicalXmlDifferentialTest {
 
     /** Every command the server declares with the canonical fast path. */
     static Stream<String> commandsWithTheFastPath() {
-        CommandCatalog catalog = CommandCatalog.standard(new InMemoryConversationStore());
+        CommandCatalog catalog = TestAuth.catalog(new InMemoryConversationStore());
         return catalog.canonicalFastPaths().entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey);
     }
 

@@ -1,0 +1,70 @@
+package org.ccarm.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where the operators, the sessions and the counts of failed logins live: this
+ * process's memory, or Redis, shared by every instance (so a session opened on one is
+ * accepted by all, and ended on all). Implementations are thread-safe; a shared one
+ * throws {@link org.ccarm.store.StoreUnavailableException} when it cannot be reached.
+ */
+public interface AuthStore extends AutoCloseable {
+
+    /** Creates or replaces an operator; true when created. */
+    boolean putOperator(Operator operator);
+
+    Optional<Operator> operator(String domain, String id);
+
+    /** Removes an operator; false when there was none. (The caller ends its sessions.) */
+    boolean deleteOperator(String domain, String id);
+
+    /** Loads a domain's operators once ever (as conversations' fixtures are); -1 when they were loaded before. */
+    int loadOperatorsOnce(String domain, List<Operator> operators);
+
+    /** Keeps a new session, until {@code idle} passes without use or it expires. */
+    void createSession(Session session, Duration idle);
+
+    /**
+     * The session of this token hash when it is alive at {@code now}, its idle time
+     * restarted; empty when there is none (never was, ended, or expired).
+     */
+    Optional<Session> touchSession(String domain, String tokenHash, Instant now, Duration idle);
+
+    /** The session of this token hash when it is alive at {@code now}, its idle time left as it is. */
+    Optional<Session> findSession(String domain, String tokenHash, Instant now, Duration idle);
+
+    /** Ends a session; false when there was none. */
+    boolean endSession(String domain, String tokenHash);
+
+    /** Ends every session of an operator; returns their token hashes. */
+    List<String> endSessionsOf(String domain, String operatorId);
+
+    /** Counts one more failure under {@code counter} in a fixed window of {@code window}. */
+    Attempts recordFailure(String domain, String counter, Duration window);
+
+    /** The failures counted under {@code counter} in its current window. */
+    Attempts failures(String domain, String counter);
+
+    /** Whether the store can be reached now (always, in memory). */
+    boolean isReachable();
+
+    /** Forgets what has expired by {@code now} (a store whose keys expire by themselves does nothing). */
+    void purgeExpired(Instant now, Duration idle);
+
+    /**
+     * Hears of every session ended by logout or by its operator's deletion, on this
+     * instance or (with a shared store) another: its token hash. (Expiry is noticed by
+     * whoever holds a session, by asking.)
+     */
+    void onSessionEnded(Consumer<String> listener);
+
+    /** Failures in a window, and how long the window has left. */
+    record Attempts(long count, long millisLeft) {}
+
+    @Override
+    void close();
+}

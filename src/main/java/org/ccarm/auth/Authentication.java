@@ -1,0 +1,222 @@
+package org.ccarm.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.ccarm.store.StoreUnavailableException;
+
+/**
+ * Logins, sessions and the operator directory, over an {@link AuthStore}.
+ *
+ * <p>A token is 32 random bytes (base64url); the store keeps only its SHA-256, so a copy
+ * of the store gives no one a session. A login with an unknown operator checks the
+ * password against a dummy hash, so both wrong answers take the same time. Failed
+ * logins are counted per operator and address, and per address, in a fixed window;
+ * once either count is reached, logins are refused for the rest of the window even with
+ * the right password, so guessing stays slow without letting a stranger elsewhere lock
+ * a real operator out.
+ */
+public final class Authentication implements AutoCloseable {
+
+    /** How long sessions live and how many failures a window allows. */
+    public record Policy(Duration idle, Duration lifetime, int maxFailuresPerOperator, int maxFailuresPerAddress,
+                         Duration failureWindow) {
+        public Policy {
+            Objects.requireNonNull(idle, "idle");
+            Objects.requireNonNull(lifetime, "lifetime");
+            Objects.requireNonNull(failureWindow, "failureWindow");
+        }
+    }
+
+    /** What a login came to. */
+    public sealed interface LoginResult {
+        /** A new session, and its token: the only time the token exists on the server. */
+        record Started(Session session, String token) implements LoginResult {}
+
+        /** Unknown operator or wrong password: the caller cannot tell which. */
+        record Invalid() implements LoginResult {}
+
+        /** Too many failures lately; try again after this many seconds. */
+        record Throttled(long retryAfterSeconds) implements LoginResult {}
+
+        /** Every password check is busy; try again after this many seconds. */
+        record Busy(long retryAfterSeconds) implements LoginResult {}
+    }
+
+    private static final int TOKEN_BYTES = 32;
+    /** How long a request thread waits for its password check (queued behind at most the pool's queue). */
+    private static final long CHECK_WAIT_SECONDS = 10;
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
+
+    private final AuthStore store;
+    private final PasswordHashing hashing;
+    private final Policy policy;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public Authentication(AuthStore store, PasswordHashing hashing, Policy policy, Clock clock) {
+        this.store = store;
+        this.hashing = hashing;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks the password and opens a session. The check runs on the hashing pool; this
+     * thread waits for it (at most the pool's queue of logins waits at once: beyond it,
+     * {@link LoginResult.Busy}).
+     */
+    public LoginResult login(String domain, String operatorId, String password, String clientAddress) {
+        String perOperator = "op:" + operatorId + "|" + clientAddress;
+        String perAddress = "addr:" + clientAddress;
+        Optional<Long> throttled = throttled(domain, perOperator, policy.maxFailuresPerOperator())
+                .or(() -> throttled(domain, perAddress, policy.maxFailuresPerAddress()));
+        if (throttled.isPresent()) {
+            return new LoginResult.Throttled(throttled.get());
+        }
+        Optional<Operator> operator = store.operator(domain, operatorId);
+        boolean matches;
+        try {
+            matches = await(hashing.verify(password, operator.map(Operator::passwordHash).orElse(null)));
+        } catch (RejectedExecutionException e) {
+            return new LoginResult.Busy(1);
+        }
+        if (!matches) {
+            store.recordFailure(domain, perOperator, policy.failureWindow());
+            store.recordFailure(domain, perAddress, policy.failureWindow());
+            return new LoginResult.Invalid();
+        }
+        String token = newToken();
+        Instant now = clock.instant();
+        Session session = new Session(domain, operatorId, operator.get().supervisor(), hashOf(token), now,
+                now.plus(policy.lifetime()));
+        store.createSession(session, policy.idle());
+        return new LoginResult.Started(session, token);
+    }
+
+    private Optional<Long> throttled(String domain, String counter, int max) {
+        AuthStore.Attempts attempts = store.failures(domain, counter);
+        return attempts.count() >= max ? Optional.of(Math.max(1, (attempts.millisLeft() + 999) / 1000)) : Optional.empty();
+    }
+
+    /** The live session a token opens in {@code domain}, its idle time restarted; empty when none. */
+    public Optional<Session> resolve(String domain, String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return Optional.empty();
+        }
+        return store.touchSession(domain, hashOf(token), clock.instant(), policy.idle());
+    }
+
+    /**
+     * Whether the session of this token hash is still alive, without counting the question
+     * as use (for sessions held open by connections). While the store cannot be reached,
+     * yes: a blip of the store must not close every connection.
+     */
+    public boolean isAlive(String domain, String tokenHash) {
+        try {
+            return store.findSession(domain, tokenHash, clock.instant(), policy.idle()).isPresent();
+        } catch (StoreUnavailableException e) {
+            return true;
+        }
+    }
+
+    /** Ends the session everywhere; false when it had ended already. */
+    public boolean logout(Session session) {
+        return store.endSession(session.domain(), session.tokenHash());
+    }
+
+    /** Creates or replaces an operator (its sessions end when its password changes); true when created. */
+    public boolean putOperator(String domain, String id, String password, boolean supervisor) {
+        String hash = await(hashing.hash(password));
+        boolean created = store.putOperator(new Operator(domain, id, hash, supervisor));
+        if (!created) {
+            store.endSessionsOf(domain, id);
+        }
+        return created;
+    }
+
+    public Optional<Operator> operator(String domain, String id) {
+        return store.operator(domain, id);
+    }
+
+    /** Deletes an operator and ends its sessions; false when there was none. */
+    public boolean deleteOperator(String domain, String id) {
+        boolean deleted = store.deleteOperator(domain, id);
+        store.endSessionsOf(domain, id);
+        return deleted;
+    }
+
+    /** Loads a domain's operators from its fixture, once ever. */
+    public int loadOperatorsOnce(String domain, List<Operator> operators) {
+        return store.loadOperatorsOnce(domain, operators);
+    }
+
+    /** Hears the token hash of every session ended by a logout or a deletion, on any instance. */
+    public void onSessionEnded(Consumer<String> listener) {
+        store.onSessionEnded(listener);
+    }
+
+    /** Forgets expired sessions and counts (in memory; Redis expires them itself). */
+    public void purgeExpired() {
+        store.purgeExpired(clock.instant(), policy.idle());
+    }
+
+    public boolean isStoreReachable() {
+        return store.isReachable();
+    }
+
+    /** The hash a session is known by: SHA-256 of the token, in hex. */
+    public static String hashOf(String token) {
+        MessageDigest digest = SHA_256.get();
+        return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static <T> T await(CompletableFuture<T> check) {
+        try {
+            return check.get(CHECK_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking a password", e);
+        } catch (TimeoutException e) {
+            check.cancel(true);
+            throw new RejectedExecutionException("the password check did not finish in time", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        hashing.close();
+    }
+}

@@ -1,0 +1,139 @@
+package org.ccarm.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Operators, sessions and failure counts in this process's memory: the embedded default,
+ * for one instance. Sessions die with the process, which is what a restart of a single
+ * server should do anyway.
+ */
+public final class InMemoryAuthStore implements AuthStore {
+
+    private record Key(String domain, String id) {}
+
+    /** A session with the instant it was last used, replaced as a whole on every touch. */
+    private record Alive(Session session, Instant lastUsed) {}
+
+    private record Window(long count, Instant ends) {}
+
+    private final Map<Key, Operator> operators = new ConcurrentHashMap<>();
+    private final Map<Key, Alive> sessions = new ConcurrentHashMap<>(); // by token hash
+    private final Map<Key, Window> failures = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> loaded = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean putOperator(Operator operator) {
+        return operators.put(new Key(operator.domain(), operator.id()), operator) == null;
+    }
+
+    @Override
+    public Optional<Operator> operator(String domain, String id) {
+        return Optional.ofNullable(operators.get(new Key(domain, id)));
+    }
+
+    @Override
+    public boolean deleteOperator(String domain, String id) {
+        return operators.remove(new Key(domain, id)) != null;
+    }
+
+    @Override
+    public int loadOperatorsOnce(String domain, List<Operator> list) {
+        if (loaded.putIfAbsent(domain, Boolean.TRUE) != null) {
+            return -1;
+        }
+        list.forEach(this::putOperator);
+        return list.size();
+    }
+
+    @Override
+    public void createSession(Session session, Duration idle) {
+        sessions.put(new Key(session.domain(), session.tokenHash()), new Alive(session, session.created()));
+    }
+
+    @Override
+    public Optional<Session> touchSession(String domain, String tokenHash, Instant now, Duration idle) {
+        Alive alive = sessions.computeIfPresent(new Key(domain, tokenHash),
+                (key, current) -> isAlive(current, now, idle) ? new Alive(current.session(), now) : null);
+        return alive == null ? Optional.empty() : Optional.of(alive.session());
+    }
+
+    @Override
+    public Optional<Session> findSession(String domain, String tokenHash, Instant now, Duration idle) {
+        Alive alive = sessions.get(new Key(domain, tokenHash));
+        return alive != null && isAlive(alive, now, idle) ? Optional.of(alive.session()) : Optional.empty();
+    }
+
+    private static boolean isAlive(Alive alive, Instant now, Duration idle) {
+        return now.isBefore(alive.session().expires()) && now.isBefore(alive.lastUsed().plus(idle));
+    }
+
+    @Override
+    public boolean endSession(String domain, String tokenHash) {
+        boolean ended = sessions.remove(new Key(domain, tokenHash)) != null;
+        if (ended) {
+            listeners.forEach(listener -> listener.accept(tokenHash));
+        }
+        return ended;
+    }
+
+    @Override
+    public List<String> endSessionsOf(String domain, String operatorId) {
+        List<String> ended = new ArrayList<>();
+        sessions.forEach((key, alive) -> {
+            if (key.domain().equals(domain) && alive.session().operatorId().equals(operatorId)
+                    && sessions.remove(key) != null) {
+                ended.add(key.id());
+            }
+        });
+        ended.forEach(hash -> listeners.forEach(listener -> listener.accept(hash)));
+        return ended;
+    }
+
+    @Override
+    public Attempts recordFailure(String domain, String counter, Duration window) {
+        Instant now = Instant.now();
+        Window current = failures.compute(new Key(domain, counter), (key, old) -> old == null || !now.isBefore(old.ends())
+                ? new Window(1, now.plus(window)) : new Window(old.count() + 1, old.ends()));
+        return new Attempts(current.count(), Duration.between(now, current.ends()).toMillis());
+    }
+
+    @Override
+    public Attempts failures(String domain, String counter) {
+        Instant now = Instant.now();
+        Window current = failures.get(new Key(domain, counter));
+        if (current == null || !now.isBefore(current.ends())) {
+            return new Attempts(0, 0);
+        }
+        return new Attempts(current.count(), Duration.between(now, current.ends()).toMillis());
+    }
+
+    @Override
+    public boolean isReachable() {
+        return true;
+    }
+
+    @Override
+    public void purgeExpired(Instant now, Duration idle) {
+        sessions.values().removeIf(alive -> !isAlive(alive, now, idle));
+        failures.values().removeIf(window -> !now.isBefore(window.ends()));
+    }
+
+    @Override
+    public void onSessionEnded(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        // nothing held outside the heap
+    }
+}

@@ -1,0 +1,156 @@
+package org.ccarm.command;
+
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.ccarm.auth.Authentication;
+import org.ccarm.auth.Session;
+import org.ccarm.protocol.CommandInput;
+import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.ProtocolException;
+import org.ccarm.protocol.SessionChange;
+import org.ccarm.protocol.tree.Element;
+import org.ccarm.store.StoreUnavailableException;
+
+/**
+ * {@code login} and {@code logout}: the commands that open and end a session. Their
+ * answers carry what the transport does with the session (HTTP: the cookie; the
+ * websocket: the connection's session), so both work alike on every transport.
+ */
+public final class SessionCommands {
+
+    private SessionCommands() {}
+
+    /** {@code loginOutcomes} hears how each login ended (its answer's reason, or {@code ok}), for the metrics. */
+    public static List<Command<?>> over(Authentication authentication, Consumer<String> loginOutcomes) {
+        return List.of(new Login(authentication, loginOutcomes), new Logout(authentication));
+    }
+
+    /** The arguments of {@code <login operator_id="..." password="..."/>}. */
+    public record Credentials(String operatorId, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[operatorId=" + operatorId + ", password=***]"; // never a password in a log
+        }
+    }
+
+    /** {@code login}: checks the operator's password and opens a session; needs none itself. */
+    static final class Login implements Command<Credentials> {
+        private final Authentication authentication;
+        private final Consumer<String> outcomes;
+
+        Login(Authentication authentication, Consumer<String> outcomes) {
+            this.authentication = authentication;
+            this.outcomes = outcomes;
+        }
+
+        @Override
+        public String name() {
+            return "login";
+        }
+
+        @Override
+        public boolean canonicalFastPath() {
+            return false; // passwords may hold any character: the full path reads them
+        }
+
+        @Override
+        public boolean requiresSession() {
+            return false;
+        }
+
+        @Override
+        public Credentials arguments(CommandInput input) throws ProtocolException {
+            String operatorId = input.attribute("operator_id").orElse("");
+            if (operatorId.isEmpty()) {
+                throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "operator_id must not be empty");
+            }
+            return new Credentials(operatorId, input.attribute("password").orElse(""));
+        }
+
+        @Override
+        public Outcome execute(Credentials credentials, CommandContext context) {
+            Outcome outcome = login(credentials, context);
+            outcomes.accept(outcome.isDone() ? "ok" : outcome.refusal().code());
+            return outcome;
+        }
+
+        private Outcome login(Credentials credentials, CommandContext context) {
+            String operator = credentials.operatorId();
+            Authentication.LoginResult result;
+            try {
+                result = authentication.login(context.domain(), operator, credentials.password(), context.clientAddress());
+            } catch (StoreUnavailableException e) {
+                return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), null, operator, 0)
+                        .retryAfter(1);
+            }
+            if (result instanceof Authentication.LoginResult.Started started) {
+                Session session = started.session();
+                return Outcome.done(operator, sessionElement(session, started.token()),
+                        SessionChange.started(session.domain(), started.token(), session.expires()));
+            }
+            if (result instanceof Authentication.LoginResult.Throttled throttled) {
+                return Outcome.refused(ErrorReason.TOO_MANY_ATTEMPTS, "too many failed logins from this address lately; try "
+                        + "again in " + throttled.retryAfterSeconds() + " s", null, operator, 0)
+                        .retryAfter(throttled.retryAfterSeconds());
+            }
+            if (result instanceof Authentication.LoginResult.Busy busy) {
+                return Outcome.refused(ErrorReason.LOGINS_BUSY, "every password check is busy; try again shortly",
+                        null, operator, 0).retryAfter(busy.retryAfterSeconds());
+            }
+            return Outcome.refused(ErrorReason.INVALID_CREDENTIALS, "unknown operator or wrong password", null, operator, 0);
+        }
+
+        private static Element sessionElement(Session session, String token) {
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("token", token);
+            attributes.put("operator_id", session.operatorId());
+            attributes.put("supervisor", Boolean.toString(session.supervisor()));
+            attributes.put("expires", DateTimeFormatter.ISO_INSTANT.format(session.expires().truncatedTo(ChronoUnit.MILLIS)));
+            return new Element("session", attributes, List.of());
+        }
+    }
+
+    /** {@code logout}: ends the caller's session on every instance. */
+    static final class Logout implements Command<Void> {
+        private final Authentication authentication;
+
+        Logout(Authentication authentication) {
+            this.authentication = authentication;
+        }
+
+        @Override
+        public String name() {
+            return "logout";
+        }
+
+        @Override
+        public boolean canonicalFastPath() {
+            return false;
+        }
+
+        @Override
+        public Void arguments(CommandInput input) {
+            return null;
+        }
+
+        @Override
+        public Outcome execute(Void nothing, CommandContext context) {
+            if (context.session().isEmpty()) {
+                // authentication off and no session: nothing to end, but the client's cookie goes all the same
+                return Outcome.done(null, null, SessionChange.ended(context.domain()));
+            }
+            Session session = context.session().get();
+            try {
+                authentication.logout(session);
+            } catch (StoreUnavailableException e) {
+                return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), null,
+                        session.operatorId(), 0).retryAfter(1);
+            }
+            return Outcome.done(session.operatorId(), null, SessionChange.ended(context.domain()));
+        }
+    }
+}

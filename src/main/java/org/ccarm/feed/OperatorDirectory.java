@@ -1,0 +1,161 @@
+package org.ccarm.feed;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import org.ccarm.audit.AuditEntry;
+import org.ccarm.audit.AuditLog;
+import org.ccarm.auth.Authentication;
+import org.ccarm.auth.Operator;
+import org.ccarm.protocol.json.JsonForm;
+import org.ccarm.store.StoreUnavailableException;
+
+/**
+ * The switch feed's operator directory: {@code {"password": "...", "supervisor": false}}
+ * creates or replaces an operator (its password hashed at once, never kept or shown);
+ * reading one shows its id and flag only; deleting one, or changing its password, ends
+ * its sessions on every instance. A fixture lists operators with their hashes only
+ * ({@code {"id": "1001", "password_hash": "$argon2id$...", "supervisor": false}}), so no
+ * clear password ever sits in a file. Every change is audited.
+ */
+public final class OperatorDirectory {
+
+    /** The most characters a password may have: hashing a megabyte would be a cheap attack. */
+    static final int MAX_PASSWORD = 256;
+    static final int MIN_PASSWORD = 8;
+
+    record Reported(@JsonProperty("password") String password, @JsonProperty("supervisor") Boolean supervisor) {
+        @Override
+        public String toString() {
+            return "Reported[password=***, supervisor=" + supervisor + "]";
+        }
+    }
+
+    record FixtureEntry(@JsonProperty("id") String id, @JsonProperty("password_hash") String passwordHash,
+                        @JsonProperty("supervisor") Boolean supervisor) {}
+
+    @JsonPropertyOrder({"id", "domain", "supervisor"})
+    record Shown(@JsonProperty("id") String id, @JsonProperty("domain") String domain,
+                 @JsonProperty("supervisor") boolean supervisor) {}
+
+    private final Authentication authentication;
+    private final AuditLog audit;
+    private final ObjectMapper mapper = ConversationJson.strictMapper();
+
+    public OperatorDirectory(Authentication authentication, AuditLog audit) {
+        this.authentication = authentication;
+        this.audit = audit;
+    }
+
+    /** Creates or replaces an operator; true when created. */
+    public boolean put(String domain, String id, byte[] body, String requestId)
+            throws InvalidOperatorException, FeedUnavailableException {
+        long start = System.nanoTime();
+        checkId(id);
+        if (!JsonForm.looksLikeUtf8(body)) {
+            throw new InvalidOperatorException("the feed's JSON is UTF-8; this body is UTF-16 or UTF-32");
+        }
+        Reported reported;
+        try {
+            reported = mapper.readValue(body, Reported.class);
+        } catch (IOException e) {
+            throw new InvalidOperatorException("the body is not an operator: " + (e instanceof JsonProcessingException json
+                    ? json.getOriginalMessage() : "it cannot be read as JSON"));
+        }
+        if (reported == null || reported.password() == null) {
+            throw new InvalidOperatorException("an operator needs {\"password\": \"...\"} (and may say \"supervisor\": true)");
+        }
+        int length = reported.password().codePointCount(0, reported.password().length());
+        if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+            throw new InvalidOperatorException("a password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+        }
+        boolean created;
+        try {
+            created = authentication.putOperator(domain, id, reported.password(), Boolean.TRUE.equals(reported.supervisor()));
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        } catch (RejectedExecutionException e) {
+            throw new FeedUnavailableException("every password hashing thread is busy; try again shortly", e);
+        }
+        audit(domain, id, "operator_put", created ? "created" : "replaced", created ? 201 : 200, start, requestId);
+        return created;
+    }
+
+    /** The operator as shown: id, domain and flag; never the password or its hash. */
+    public Optional<byte[]> find(String domain, String id) throws FeedUnavailableException {
+        try {
+            return authentication.operator(domain, id).map(o -> bytes(new Shown(o.id(), o.domain(), o.supervisor())));
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Deletes an operator and ends its sessions; false when there was none. */
+    public boolean delete(String domain, String id, String requestId) throws FeedUnavailableException {
+        long start = System.nanoTime();
+        boolean deleted;
+        try {
+            deleted = authentication.deleteOperator(domain, id);
+        } catch (StoreUnavailableException e) {
+            throw unavailable(e);
+        }
+        if (deleted) {
+            audit(domain, id, "operator_delete", "deleted", 204, start, requestId);
+        }
+        return deleted;
+    }
+
+    /** Loads a domain's operators from a fixture, once ever; how many, or -1 when loaded before. */
+    public int loadFixture(String domain, URL fixture) throws IOException {
+        List<FixtureEntry> entries;
+        try (InputStream in = fixture.openStream()) {
+            entries = mapper.readValue(in, mapper.getTypeFactory().constructCollectionType(List.class, FixtureEntry.class));
+        } catch (JsonProcessingException e) {
+            throw new IOException(fixture + ": not a JSON array of operators: " + e.getOriginalMessage(), e);
+        }
+        List<Operator> operators = new ArrayList<>();
+        for (int index = 0; entries != null && index < entries.size(); index++) {
+            FixtureEntry entry = entries.get(index);
+            if (entry == null || entry.id() == null || entry.id().isEmpty() || entry.passwordHash() == null
+                    || !entry.passwordHash().startsWith("$argon2id$")) {
+                throw new IOException(fixture + ": entry " + index + " needs an id and a password_hash made by "
+                        + "org.ccarm.tools.HashPassword ($argon2id$...); never a clear password");
+            }
+            operators.add(new Operator(domain, entry.id(), entry.passwordHash(), Boolean.TRUE.equals(entry.supervisor())));
+        }
+        return authentication.loadOperatorsOnce(domain, operators);
+    }
+
+    private static void checkId(String id) throws InvalidOperatorException {
+        if (id.isEmpty() || id.length() > 128) {
+            throw new InvalidOperatorException("an operator id has 1 to 128 characters");
+        }
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a record of strings always serialises", e);
+        }
+    }
+
+    private static FeedUnavailableException unavailable(StoreUnavailableException e) {
+        return new FeedUnavailableException(e.outcomeUnknown()
+                ? "the store did not confirm the change: its outcome is unknown; read the operator back to learn it"
+                : "the store cannot be reached now; nothing was changed; try again shortly", e);
+    }
+
+    private void audit(String domain, String id, String change, String outcome, int status, long start, String requestId) {
+        audit.record(new AuditEntry("feed", domain, change, null, 0, id, outcome, status,
+                (System.nanoTime() - start) / 1_000, requestId, null));
+    }
+}

@@ -1,0 +1,176 @@
+package org.ccarm.store.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.ccarm.auth.AuthStore;
+import org.ccarm.auth.Operator;
+import org.ccarm.auth.Session;
+
+/**
+ * Operators, sessions and failure counts in Redis, shared by every instance: a session
+ * opened on one is accepted by all, and a logout on one is a logout on all. A session is
+ * a hash that expires by itself after the idle time (each use pushes the expiry out, never
+ * past the absolute end); an ended session is announced on a channel every instance
+ * listens to, so each closes the websockets it holds for it.
+ */
+public final class RedisAuthStore implements AuthStore {
+
+    private final RedisLink link;
+    private final RedisAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final StatefulRedisPubSubConnection<String, String> events;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    private RedisAuthStore(RedisLink link, String prefix) {
+        this.link = link;
+        this.redis = link.commands();
+        this.keys = new RedisKeys(prefix);
+        this.events = link.connectPubSub();
+        events.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String tokenHash) {
+                listeners.forEach(listener -> listener.accept(tokenHash));
+            }
+        });
+        RedisLink.await(events.async().subscribe(keys.sessionEndedChannel()), link.deadline(), false);
+    }
+
+    /** Connects with the conversation store's settings (its own connections: one for commands, one to listen). */
+    public static RedisAuthStore connect(RedisConversationStore.Settings settings) {
+        RedisLink link = RedisLink.connect(settings.url(), settings.timeout());
+        try {
+            return new RedisAuthStore(link, settings.prefix());
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean putOperator(Operator operator) {
+        long created = RedisLink.await(redis.hset(keys.operator(operator.domain(), operator.id()),
+                Map.of("h", operator.passwordHash(), "s", operator.supervisor() ? "1" : "0")), link.deadline(), true);
+        return created > 0;
+    }
+
+    @Override
+    public Optional<Operator> operator(String domain, String id) {
+        Map<String, String> fields = RedisLink.await(redis.hgetall(keys.operator(domain, id)), link.deadline(), false);
+        if (fields == null || !fields.containsKey("h")) {
+            return Optional.empty();
+        }
+        return Optional.of(new Operator(domain, id, fields.get("h"), "1".equals(fields.get("s"))));
+    }
+
+    @Override
+    public boolean deleteOperator(String domain, String id) {
+        return RedisLink.await(redis.del(keys.operator(domain, id)), link.deadline(), true) > 0;
+    }
+
+    @Override
+    public int loadOperatorsOnce(String domain, List<Operator> operators) {
+        List<String> keyList = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        keyList.add(keys.operatorsLoaded(domain));
+        for (Operator operator : operators) {
+            keyList.add(keys.operator(domain, operator.id()));
+            args.add(operator.passwordHash());
+            args.add(operator.supervisor() ? "1" : "0");
+        }
+        Long loaded = link.script(AuthScripts.LOAD_OPERATORS_ONCE, ScriptOutputType.INTEGER,
+                System.nanoTime() + 10 * link.timeoutNanos(), keyList.toArray(String[]::new), args.toArray(String[]::new));
+        return loaded.intValue();
+    }
+
+    @Override
+    public void createSession(Session session, Duration idle) {
+        link.<Long>script(AuthScripts.CREATE_SESSION, ScriptOutputType.INTEGER, link.deadline(),
+                new String[] {keys.session(session.domain(), session.tokenHash()),
+                              keys.operatorSessions(session.domain(), session.operatorId())},
+                session.operatorId(), session.supervisor() ? "1" : "0",
+                Long.toString(session.created().toEpochMilli()), Long.toString(session.expires().toEpochMilli()),
+                Long.toString(idle.toMillis()), session.tokenHash());
+    }
+
+    @Override
+    public Optional<Session> touchSession(String domain, String tokenHash, Instant now, Duration idle) {
+        return session(domain, tokenHash, now, idle, true);
+    }
+
+    @Override
+    public Optional<Session> findSession(String domain, String tokenHash, Instant now, Duration idle) {
+        return session(domain, tokenHash, now, idle, false);
+    }
+
+    private Optional<Session> session(String domain, String tokenHash, Instant now, Duration idle, boolean touch) {
+        List<String> fields = link.script(AuthScripts.TOUCH_SESSION, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.session(domain, tokenHash)},
+                Long.toString(now.toEpochMilli()), Long.toString(idle.toMillis()), touch ? "1" : "0");
+        if (fields == null || fields.isEmpty() || fields.get(0) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Session(domain, fields.get(0), "1".equals(fields.get(1)), tokenHash,
+                Instant.ofEpochMilli(Long.parseLong(fields.get(2))), Instant.ofEpochMilli(Long.parseLong(fields.get(3)))));
+    }
+
+    @Override
+    public boolean endSession(String domain, String tokenHash) {
+        Long ended = link.script(AuthScripts.END_SESSION, ScriptOutputType.INTEGER, link.deadline(),
+                new String[] {keys.session(domain, tokenHash)},
+                keys.operatorSessionsPrefix(domain), tokenHash, keys.sessionEndedChannel(), tokenHash);
+        return ended == 1;
+    }
+
+    @Override
+    public List<String> endSessionsOf(String domain, String operatorId) {
+        List<String> ended = link.script(AuthScripts.END_SESSIONS_OF, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.operatorSessions(domain, operatorId)},
+                keys.sessionPrefix(domain), keys.sessionEndedChannel());
+        return ended == null ? List.of() : List.copyOf(ended);
+    }
+
+    @Override
+    public Attempts recordFailure(String domain, String counter, Duration window) {
+        List<Long> result = link.script(AuthScripts.RECORD_FAILURE, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.failures(domain, counter)}, Long.toString(window.toMillis()));
+        return new Attempts(result.get(0), Math.max(0, result.get(1)));
+    }
+
+    @Override
+    public Attempts failures(String domain, String counter) {
+        List<Long> result = link.script(AuthScripts.FAILURES, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.failures(domain, counter)});
+        return new Attempts(result.get(0), Math.max(0, result.get(1)));
+    }
+
+    @Override
+    public boolean isReachable() {
+        return link.isReachable();
+    }
+
+    @Override
+    public void purgeExpired(Instant now, Duration idle) {
+        // sessions and counters expire in Redis by themselves
+    }
+
+    @Override
+    public void onSessionEnded(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        link.close();
+    }
+}

@@ -1,0 +1,182 @@
+package org.ccarm.store.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.ccarm.store.StoreUnavailableException;
+
+/**
+ * One connection to Redis, set up the way every store here needs it, and the one place
+ * that turns Redis's failures into {@link StoreUnavailableException}.
+ *
+ * <p>Lettuce is set up to fail fast rather than wait: a command sent while the
+ * connection is down is rejected at once (its default would queue it until Redis comes
+ * back, and the request would hang), and the client reconnects by itself, backing off
+ * at most a second between attempts. Lettuce's own per-command timeout is off: the
+ * budget of an operation as a whole ({@code store.timeout-ms}) is kept by
+ * {@link #await}.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final long timeoutNanos;
+
+    private RedisLink(ClientResources resources, RedisClient client, StatefulRedisConnection<String, String> connection,
+                      Duration timeout) {
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    /** Connects (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL); fails when Redis cannot be reached now. */
+    static RedisLink connect(String url, Duration timeout) {
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(100_000)
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build()) // the budget is kept by await()
+                .maintNotificationsConfig(MaintNotificationsConfig.disabled())
+                .protocolVersion(ProtocolVersion.RESP2)
+                .build());
+        try {
+            return new RedisLink(resources, client, client.connect(), timeout);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw new StoreUnavailableException("cannot reach Redis at " + uri.toURI() + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    RedisAsyncCommands<String, String> commands() {
+        return connection.async();
+    }
+
+    /** A second connection for subscriptions (a subscribed connection can send nothing else). */
+    StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        return client.connectPubSub();
+    }
+
+    /** When an operation started now must be done by. */
+    long deadline() {
+        return System.nanoTime() + timeoutNanos;
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    boolean isReachable() {
+        try {
+            return "PONG".equals(await(connection.async().ping(), deadline(), false));
+        } catch (StoreUnavailableException e) {
+            return false;
+        }
+    }
+
+    /** Runs a script by its digest, loading it when Redis does not know it (after a restart or a failover). */
+    <T> T script(String script, ScriptOutputType type, long deadline, String[] scriptKeys, String... args) {
+        try {
+            return await(connection.async().<T>evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true);
+        } catch (NoScript e) {
+            return await(connection.async().<T>eval(script, type, scriptKeys, args), deadline, true);
+        }
+    }
+
+    /** The reply, within the deadline; what went wrong as {@link StoreUnavailableException}. */
+    static <T> T await(RedisFuture<T> future, long deadline, boolean write) {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new StoreUnavailableException("Redis did not answer in time", write, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for Redis", write, e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), write);
+        }
+    }
+
+    private static RuntimeException failure(Throwable cause, boolean write) {
+        if (cause instanceof RedisNoScriptException) {
+            return new NoScript();
+        }
+        if (cause instanceof RedisCommandTimeoutException) {
+            return new StoreUnavailableException("Redis did not answer in time", write, cause);
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof RedisCommandExecutionException) {
+            // Redis answered: a replica after a failover (READONLY), still loading its data, out of memory
+            if (message.startsWith("READONLY") || message.startsWith("LOADING") || message.startsWith("MASTERDOWN")
+                    || message.startsWith("OOM") || message.startsWith("BUSY")) {
+                return new StoreUnavailableException("Redis refused the command: " + message, false, cause);
+            }
+            return new IllegalStateException("Redis answered an error: " + message, cause);
+        }
+        // not connected: rejected before it was sent; or the connection broke with the command in flight
+        boolean rejected = message.contains("rejected") || message.contains("not connected");
+        return new StoreUnavailableException("Redis cannot be reached: " + message, write && !rejected, cause);
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+        resources.shutdown();
+    }
+
+    private static final class NoScript extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoScript() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The SHA-1 digest Redis names a script by. */
+    private static final class Sha1 {
+        private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+
+        static String of(String script) {
+            return DIGESTS.computeIfAbsent(script, s -> {
+                try {
+                    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("every JVM has SHA-1", e);
+                }
+            });
+        }
+    }
+}

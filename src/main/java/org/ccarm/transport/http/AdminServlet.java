@@ -1,0 +1,170 @@
+package org.ccarm.transport.http;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ccarm.config.Limits;
+import org.ccarm.feed.ConversationJson;
+import org.ccarm.feed.FeedUnavailableException;
+import org.ccarm.feed.InvalidInputException;
+import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.WireFormat;
+
+/**
+ * The switch feed's endpoints under {@code /admin/domains/{domain}/...}: the bearer token
+ * check (with no token configured the feed does not exist: 404), the domain check, and
+ * JSON errors {@code {"error": ..., "detail": ...}}. Each resource says what its methods do.
+ */
+abstract class AdminServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient PathParams params;
+    private final transient Optional<byte[]> tokenDigest;
+    private final Set<String> domains;
+    final transient ConversationJson json;
+    final transient Limits limits;
+
+    AdminServlet(String template, Optional<String> token, Set<String> domains, ConversationJson json, Limits limits) {
+        this.params = new PathParams(template);
+        this.tokenDigest = token.map(AdminServlet::sha256);
+        this.domains = Set.copyOf(domains);
+        this.json = json;
+        this.limits = limits;
+    }
+
+    /** Serves a request that passed the token and domain checks. */
+    abstract void serve(String domain, String id, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, FeedUnavailableException;
+
+    @Override
+    protected final void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (tokenDigest.isEmpty()) {
+            error(response, 404, "not_found", "the switch feed is off: no admin token is configured");
+            return;
+        }
+        if (!authorised(request.getHeader("Authorization"))) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"cc-arm-server switch feed\"");
+            error(response, 401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required");
+            return;
+        }
+        Map<String, String> path = params.of(request);
+        String domain = path.get("domain");
+        if (!domains.contains(domain)) {
+            error(response, 404, "unknown_domain", "domain " + domain + " is not served here");
+            return;
+        }
+        try {
+            serve(domain, path.get("id"), request, response);
+        } catch (FeedUnavailableException e) {
+            unavailable(response, e);
+        }
+    }
+
+    /** 503 store_unavailable with Retry-After, as the command API answers it. */
+    void unavailable(HttpServletResponse response, FeedUnavailableException e) throws IOException {
+        response.setHeader("Retry-After", HttpAnswers.RETRY_AFTER_SECONDS);
+        error(response, 503, "store_unavailable", e.getMessage());
+    }
+
+    void methodNotAllowed(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Allow", "GET, PUT, DELETE");
+        error(response, 405, "method_not_allowed", request.getMethod() + " is not allowed here");
+    }
+
+    /** The media type check of a PUT: JSON as it is, or none; true when it passed (else answered). */
+    private boolean jsonBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String contentType = request.getHeader("Content-Type"); // getContentType() throws on unknown charsets
+        MediaType type = MediaType.parse(contentType).orElse(null);
+        if (Collections.list(request.getHeaders("Content-Type")).size() > 1) {
+            error(response, 400, "bad_request", "the request has more than one Content-Type header; which one is meant?");
+            return false;
+        }
+        if (request.getHeader("Content-Encoding") != null || (contentType != null && (type == null || type.format() != WireFormat.JSON))) {
+            error(response, 415, "unsupported_media_type", "send the body as application/json, as it is");
+            return false;
+        }
+        return true;
+    }
+
+    /** What a PUT does with its body, once read. */
+    interface BodyHandler {
+        void handle(byte[] body) throws IOException, InvalidInputException, FeedUnavailableException;
+    }
+
+    /**
+     * Reads a PUT's JSON body (the media type checked, without holding a thread) and hands
+     * it over; a body refused as invalid, or a store that did not answer, is answered here.
+     */
+    void readJsonBody(HttpServletRequest request, HttpServletResponse response, BodyHandler handler) throws IOException {
+        if (!jsonBody(request, response)) {
+            return;
+        }
+        BodyReader.read(request, limits, new BodyReader.Receiver() {
+            @Override
+            public void body(byte[] body) {
+                try {
+                    handler.handle(body);
+                } catch (InvalidInputException e) {
+                    quietly(() -> error(response, 400, e.error(), e.getMessage()));
+                } catch (FeedUnavailableException e) {
+                    quietly(() -> unavailable(response, e));
+                } catch (IOException e) {
+                    // the client went away after the change was made and audited
+                }
+            }
+
+            @Override
+            public void refused(ErrorReason reason, String detail) {
+                quietly(() -> error(response, reason.status(), reason.code(), detail));
+            }
+        });
+    }
+
+    interface Write {
+        void run() throws IOException;
+    }
+
+    static void quietly(Write write) {
+        try {
+            write.run();
+        } catch (IOException e) {
+            // the client went away; what was done has been audited
+        }
+    }
+
+    /** Compares digests with MessageDigest.isEqual, whose time does not depend on where they differ. */
+    private boolean authorised(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha256(header.substring(7).trim()), tokenDigest.get());
+    }
+
+    void error(HttpServletResponse response, int status, String error, String detail) throws IOException {
+        send(response, status, json.error(error, detail));
+    }
+
+    static void send(HttpServletResponse response, int status, byte[] body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.ccarm.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ccarm.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link AuthStore} promises, run against each implementation. */
+public abstract class AuthStoreContract {
+
+    private static final AtomicInteger DOMAINS = new AtomicInteger();
+    private static final Duration IDLE = Duration.ofMinutes(30);
+
+    protected AuthStore store;
+    protected String domain;
+
+    protected abstract AuthStore newStore();
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+        domain = "d" + DOMAINS.incrementAndGet() + "-" + System.nanoTime(); // a fresh domain: a shared store keeps others
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private Session session(String operator, String hash, Instant created, Duration lifetime) {
+        return new Session(domain, operator, false, hash, created, created.plus(lifetime));
+    }
+
+    @Test
+    void operatorsAreCreatedReplacedReadAndDeleted() {
+        assertTrue(store.putOperator(new Operator(domain, "1001", "$argon2id$one", false)));
+        assertFalse(store.putOperator(new Operator(domain, "1001", "$argon2id$two", true)));
+        Operator read = store.operator(domain, "1001").orElseThrow();
+        assertEquals("$argon2id$two", read.passwordHash());
+        assertTrue(read.supervisor());
+        assertTrue(store.operator("elsewhere-" + domain, "1001").isEmpty(), "an operator belongs to one domain");
+        assertTrue(store.deleteOperator(domain, "1001"));
+        assertFalse(store.deleteOperator(domain, "1001"));
+        assertTrue(store.operator(domain, "1001").isEmpty());
+    }
+
+    @Test
+    void aDomainsOperatorsAreLoadedOnceEver() {
+        List<Operator> fixture = List.of(new Operator(domain, "1001", "$argon2id$a", false),
+                new Operator(domain, "9001", "$argon2id$b", true));
+        assertEquals(2, store.loadOperatorsOnce(domain, fixture));
+        store.deleteOperator(domain, "1001");
+        assertEquals(-1, store.loadOperatorsOnce(domain, fixture));
+        assertTrue(store.operator(domain, "1001").isEmpty(), "a deleted operator must not come back from the fixture");
+        assertTrue(store.operator(domain, "9001").orElseThrow().supervisor());
+    }
+
+    @Test
+    void aSessionLivesUntilItsIdleTimeWithoutUse() {
+        Instant now = Instant.now();
+        store.createSession(session("1001", "h-idle", now, Duration.ofHours(12)), Duration.ofMillis(800));
+        assertTrue(store.touchSession(domain, "h-idle", now.plusMillis(100), Duration.ofMillis(800)).isPresent());
+        assertTrue(store.findSession(domain, "h-idle", now.plusMillis(200), Duration.ofMillis(800)).isPresent());
+        Await.until(() -> store.findSession(domain, "h-idle", Instant.now(), Duration.ofMillis(800)).isEmpty(),
+                "the idle session to expire");
+    }
+
+    @Test
+    void useKeepsASessionAliveButNeverPastItsLifetime() {
+        Instant now = Instant.now();
+        store.createSession(session("1001", "h-life", now, Duration.ofMillis(600)), IDLE);
+        Session read = store.touchSession(domain, "h-life", now, IDLE).orElseThrow();
+        assertEquals("1001", read.operatorId());
+        assertEquals(now.plusMillis(600).toEpochMilli(), read.expires().toEpochMilli());
+        assertTrue(store.touchSession(domain, "h-life", now.plusMillis(700), IDLE).isEmpty(), "past its lifetime");
+    }
+
+    @Test
+    void aSessionBelongsToOneDomain() {
+        Instant now = Instant.now();
+        store.createSession(session("1001", "h-dom", now, Duration.ofHours(1)), IDLE);
+        assertTrue(store.touchSession("other-" + domain, "h-dom", now, IDLE).isEmpty());
+    }
+
+    @Test
+    void endingASessionIsHeardAndFinal() {
+        Set<String> ended = ConcurrentHashMap.newKeySet();
+        store.onSessionEnded(ended::add);
+        Instant now = Instant.now();
+        store.createSession(session("1001", "h-end", now, Duration.ofHours(1)), IDLE);
+        assertTrue(store.endSession(domain, "h-end"));
+        assertFalse(store.endSession(domain, "h-end"));
+        assertTrue(store.touchSession(domain, "h-end", now, IDLE).isEmpty());
+        Await.until(() -> ended.contains("h-end"), "the ended session to be announced");
+    }
+
+    @Test
+    void endingAnOperatorsSessionsEndsThemAllAndNoOneElses() {
+        Instant now = Instant.now();
+        store.createSession(session("1001", "h-a", now, Duration.ofHours(1)), IDLE);
+        store.createSession(session("1001", "h-b", now, Duration.ofHours(1)), IDLE);
+        store.createSession(session("1002", "h-c", now, Duration.ofHours(1)), IDLE);
+        assertEquals(Set.of("h-a", "h-b"), Set.copyOf(store.endSessionsOf(domain, "1001")));
+        assertTrue(store.touchSession(domain, "h-a", now, IDLE).isEmpty());
+        assertTrue(store.touchSession(domain, "h-c", now, IDLE).isPresent());
+        assertEquals(List.of(), store.endSessionsOf(domain, "1001"));
+    }
+
+    @Test
+    void failuresAreCountedInAWindowThatEnds() {
+        assertEquals(0, store.failures(domain, "addr:10.0.0.1").count());
+        assertEquals(1, store.recordFailure(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count());
+        AuthStore.Attempts second = store.recordFailure(domain, "addr:10.0.0.1", Duration.ofMillis(700));
+        assertEquals(2, second.count());
+        assertTrue(second.millisLeft() > 0 && second.millisLeft() <= 700, "ms left: " + second.millisLeft());
+        assertEquals(2, store.failures(domain, "addr:10.0.0.1").count());
+        assertEquals(0, store.failures(domain, "addr:10.0.0.2").count());
+        Await.until(() -> store.failures(domain, "addr:10.0.0.1").count() == 0, "the window to end");
+    }
+}

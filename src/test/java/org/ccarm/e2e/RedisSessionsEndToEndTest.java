@@ -1,0 +1,103 @@
+package org.ccarm.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.ccarm.callcontrol.Conversations.heldBy;
+import static org.ccarm.e2e.RunningServer.unholdXml;
+import static org.ccarm.e2e.Sessions.LOGOUT_XML;
+import static org.ccarm.e2e.Sessions.loginXml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.path.xml.XmlPath;
+import io.restassured.response.Response;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import org.ccarm.CcArmServer;
+import org.ccarm.config.AuthConfig;
+import org.ccarm.config.ServerConfig;
+import org.ccarm.config.StoreConfig;
+import org.ccarm.store.ConversationStore;
+import org.ccarm.testing.RedisServer;
+import org.ccarm.testing.TestConfigs;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions shared through Redis, over real sockets: a token from a login on instance A
+ * serves on instance B, a logout on B kills it on both, and a websocket held on A closes
+ * (1008) within a second of that logout.
+ */
+class RedisSessionsEndToEndTest {
+
+    private static final RestAssuredConfig AS_WRITTEN = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
+
+    private static RedisServer redis;
+    private static CcArmServer a;
+    private static CcArmServer b;
+    private static ConversationStore direct;
+    private static WebSocketClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        StoreConfig store = new StoreConfig("redis", redis.url(), 1_000, "sessions-e2e", 0);
+        ServerConfig config = TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo").withStore(store)
+                .withAuth(AuthConfig.REQUIRED);
+        a = CcArmServer.start(config);
+        b = CcArmServer.start(config);
+        direct = CcArmServer.openStore(store);
+        client = new WebSocketClient();
+        client.start();
+        Response created = given().baseUri(a.uri().toString()).header("Authorization", "Bearer " + RunningServer.TOKEN)
+                .contentType("application/json").body("{\"password\": \"demo-1001\"}").put("/admin/domains/demo/operators/1001");
+        assertEquals(201, created.statusCode(), created.asString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.stop();
+        a.close();
+        b.close();
+        direct.close();
+        redis.close();
+    }
+
+    private static Response post(CcArmServer server, String token, String command, String xml) {
+        var request = given().config(AS_WRITTEN).baseUri(server.uri().toString()).contentType("application/xml").body(xml);
+        if (token != null) {
+            request = request.header("Authorization", "Bearer " + token);
+        }
+        return request.post("/demo/service/cc/arm/" + command);
+    }
+
+    @Test
+    void aTokenFromOneInstanceServesOnTheOtherAndALogoutEndsItOnBoth() throws Exception {
+        Response login = post(a, null, "login", loginXml("1001", "demo-1001"));
+        assertEquals(200, login.statusCode(), login.asString());
+        String token = new XmlPath(login.asString()).getString("out.response.ok.session.@token");
+        direct.put(heldBy("1001", "demo", "shared-session", "1001"));
+        assertEquals(200, post(b, token, "call_unhold", unholdXml("shared-session", null)).statusCode(),
+                "the session opened on A serves on B");
+
+        URI wsA = URI.create("ws://" + a.uri().getAuthority() + "/demo/service/cc/arm/ws");
+        try (FrameClient onA = FrameClient.connect(client, wsA, Map.of("Authorization", "Bearer " + token))) {
+            long start = System.nanoTime();
+            assertEquals(200, post(b, token, "logout", LOGOUT_XML).statusCode());
+            assertEquals(StatusCode.POLICY_VIOLATION, onA.awaitClose(), "A hears of B's logout and closes the websocket");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1_000, "closed " + millis + " ms after the logout on the other instance");
+        }
+        direct.put(heldBy("1001", "demo", "shared-session", "1001"));
+        OutDocument.assertError(post(a, token, "call_unhold", unholdXml("shared-session", null)), 401, "call_unhold",
+                "not_authenticated");
+        OutDocument.assertError(post(b, token, "call_unhold", unholdXml("shared-session", null)), 401, "call_unhold",
+                "not_authenticated");
+    }
+}
