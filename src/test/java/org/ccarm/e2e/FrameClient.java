@@ -18,6 +18,7 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
     private static final long WAIT_SECONDS = 20;
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Boolean> pongs = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private Session session;
 
@@ -61,6 +62,22 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
         CompletableFuture<Void> sent = new CompletableFuture<>();
         session.sendText(frame, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
         sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Sends a ping and waits for its pong. */
+    void ping() throws Exception {
+        pongs.clear();
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        session.sendPing(ByteBuffer.wrap(new byte[] {1}), Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+        sent.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        if (pongs.poll(WAIT_SECONDS, TimeUnit.SECONDS) == null) {
+            throw new AssertionError("no pong within " + WAIT_SECONDS + " s");
+        }
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        pongs.add(Boolean.TRUE);
     }
 
     void sendBinary(byte[] payload) throws Exception {

@@ -144,6 +144,20 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
         send(id, answer);
     }
 
+    /**
+     * A ping counts as use of the connection's session (its idle time restarts), so a
+     * workstation that pings keeps its session. Listening for pings makes answering them
+     * ours: Jetty sends no pong of its own then.
+     */
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        session.sendPong(payload, Callback.NOOP);
+        String held = token;
+        if (held != null) {
+            dispatcher.sessionOf(domain, held); // an ended or unreachable session is the housekeeping's to notice
+        }
+    }
+
     /** Frames are text messages; a binary one is answered, not read, and the connection stays open. */
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {

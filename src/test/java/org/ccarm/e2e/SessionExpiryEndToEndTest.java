@@ -1,0 +1,80 @@
+package org.ccarm.e2e;
+
+import static org.ccarm.e2e.Sessions.frame;
+import static org.ccarm.e2e.Sessions.json;
+import static org.ccarm.e2e.Sessions.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.ccarm.config.AuthConfig;
+import org.ccarm.testing.TestConfigs;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Idle expiry over a real websocket, with a session idle time of 1.5 s: pings keep a
+ * session alive, and a session left idle expires and its connection is closed (1008).
+ */
+class SessionExpiryEndToEndTest {
+
+    private static final long IDLE_MILLIS = 1_500;
+
+    @RegisterExtension
+    static final RunningServer SERVER = new RunningServer(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo")
+            .withAuth(new AuthConfig(true, IDLE_MILLIS, 3_600_000, 5, 20, 60_000, List.of(), List.of())));
+
+    private static WebSocketClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertEquals(201, SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN)
+                .contentType("application/json").body("{\"password\": \"demo-1001\"}")
+                .put("/admin/domains/demo/operators/1001").statusCode());
+        client = new WebSocketClient();
+        client.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.stop();
+    }
+
+    private static FrameClient loggedIn() throws Exception {
+        FrameClient frames = FrameClient.connect(client,
+                URI.create("ws://" + SERVER.uri().getAuthority() + "/demo/service/cc/arm/ws"));
+        frames.send(frame("0001", "login", json("login", Map.of("operator_id", "1001", "password", "demo-1001"))));
+        assertEquals(200, status(frames.receive()));
+        return frames;
+    }
+
+    @Test
+    void pingsKeepTheSessionAlive() throws Exception {
+        try (FrameClient frames = loggedIn()) {
+            long until = System.nanoTime() + Duration.ofMillis(3 * IDLE_MILLIS).toNanos();
+            while (System.nanoTime() < until) {
+                frames.ping();
+                LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            }
+            assertTrue(frames.isOpen(), "twice the idle time, with pings");
+            frames.send(frame("0002", "call_unhold", JsonFormEndToEndTest.unholdJson("no-such")));
+            assertEquals(403, status(frames.receive()), "the session still serves: the rules answer, not 401");
+        }
+    }
+
+    @Test
+    void anIdleSessionExpiresAndItsConnectionIsClosedWith1008() throws Exception {
+        try (FrameClient frames = loggedIn()) {
+            assertEquals(StatusCode.POLICY_VIOLATION, frames.awaitClose());
+        }
+    }
+}
