@@ -65,6 +65,7 @@ public final class CcArmServer implements AutoCloseable {
     private final Authentication authentication;
     private final ScheduledExecutorService housekeeping;
     private ConversationStore ownedStore; // closed with the server when it opened it
+    private AuthStore ownedAuthStore; // likewise
 
     private CcArmServer(HttpTransport http, OpsServer ops, CommandDispatcher dispatcher, Metrics metrics,
                         WebSocketSessions websockets, long drainMillis, Authentication authentication,
@@ -121,7 +122,9 @@ public final class CcArmServer implements AutoCloseable {
     public static CcArmServer start(ServerConfig config, ConversationStore plainStore, Clock clock) throws Exception {
         AuthStore authStore = openAuthStore(config.store());
         try {
-            return start(config, plainStore, authStore, clock);
+            CcArmServer server = start(config, plainStore, authStore, clock);
+            server.ownedAuthStore = authStore;
+            return server;
         } catch (Exception | Error e) {
             authStore.close();
             throw e;
@@ -270,6 +273,9 @@ public final class CcArmServer implements AutoCloseable {
             ops.close();
             metrics.close();
             authentication.close();
+            if (ownedAuthStore != null) {
+                ownedAuthStore.close();
+            }
             if (ownedStore != null) {
                 ownedStore.close();
             }

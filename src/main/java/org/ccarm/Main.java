@@ -73,12 +73,19 @@ public final class Main {
         throw new IllegalArgumentException("unknown arguments: " + String.join(" ", args));
     }
 
-    /** The log configuration lives next to the server's: {@code logback.xml} beside it, on disk or in the jar. */
+    /**
+     * The log configuration lives next to the server's: {@code logback.xml} beside it, on
+     * disk or in the jar; without one there, the one packed in the jar.
+     */
     private static void useLogConfigBeside(URL config) {
         if (System.getProperty("logback.configurationFile") != null) {
             return;
         }
-        logConfigBeside(config).ifPresent(url -> System.setProperty("logback.configurationFile", url.toString()));
+        // none beside it: the packed one, never Logback's default (DEBUG, which logs every header, tokens included)
+        URL chosen = logConfigBeside(config).or(() -> logConfigBeside(ConfigLoader.packed())).orElse(null);
+        if (chosen != null) {
+            System.setProperty("logback.configurationFile", chosen.toString());
+        }
     }
 
     private static Optional<URL> logConfigBeside(URL config) {

@@ -25,8 +25,13 @@ public interface AuthStore extends AutoCloseable {
     /** Loads a domain's operators once ever (as conversations' fixtures are); -1 when they were loaded before. */
     int loadOperatorsOnce(String domain, List<Operator> operators);
 
-    /** Keeps a new session, until {@code idle} passes without use or it expires. */
-    void createSession(Session session, Duration idle);
+    /**
+     * Keeps a new session, until {@code idle} passes without use or it expires; but only
+     * while its operator's password hash is still {@code checkedHash}, the one the login
+     * checked, atomically: a login that raced with the operator's deletion or a new
+     * password opens nothing. False when it did not.
+     */
+    boolean createSession(Session session, Duration idle, String checkedHash);
 
     /**
      * The session of this token hash when it is alive at {@code now}, its idle time
@@ -43,11 +48,15 @@ public interface AuthStore extends AutoCloseable {
     /** Ends every session of an operator; returns their token hashes. */
     List<String> endSessionsOf(String domain, String operatorId);
 
-    /** Counts one more failure under {@code counter} in a fixed window of {@code window}. */
-    Attempts recordFailure(String domain, String counter, Duration window);
+    /**
+     * Counts one more login attempt under {@code counter}, in a fixed window of
+     * {@code window} that starts with the first; the count including this one. Counted
+     * before the password is checked, so that parallel guesses cannot all slip in.
+     */
+    Attempts countAttempt(String domain, String counter, Duration window);
 
-    /** The failures counted under {@code counter} in its current window. */
-    Attempts failures(String domain, String counter);
+    /** Takes back one attempt (it succeeded): only failures count against an address. */
+    void forgiveAttempt(String domain, String counter);
 
     /** Whether the store can be reached now (always, in memory). */
     boolean isReachable();
@@ -62,7 +71,7 @@ public interface AuthStore extends AutoCloseable {
      */
     void onSessionEnded(Consumer<String> listener);
 
-    /** Failures in a window, and how long the window has left. */
+    /** Attempts in a window, and how long the window has left. */
     record Attempts(long count, long millisLeft) {}
 
     @Override

@@ -46,7 +46,12 @@ public final class Authentication implements AutoCloseable {
     /** What a login came to. */
     public sealed interface LoginResult {
         /** A new session, and its token: the only time the token exists on the server. */
-        record Started(Session session, String token) implements LoginResult {}
+        record Started(Session session, String token) implements LoginResult {
+            @Override
+            public String toString() {
+                return "Started[" + session + ", token=***]"; // never a token in a log
+            }
+        }
 
         /** Unknown operator or wrong password: the caller cannot tell which. */
         record Invalid() implements LoginResult {}
@@ -90,34 +95,41 @@ public final class Authentication implements AutoCloseable {
     public LoginResult login(String domain, String operatorId, String password, String clientAddress) {
         String perOperator = "op:" + operatorId + "|" + clientAddress;
         String perAddress = "addr:" + clientAddress;
-        Optional<Long> throttled = throttled(domain, perOperator, policy.maxFailuresPerOperator())
-                .or(() -> throttled(domain, perAddress, policy.maxFailuresPerAddress()));
-        if (throttled.isPresent()) {
-            return new LoginResult.Throttled(throttled.get());
+        // counted before the check and taken back on success, so that parallel guesses cannot all slip in
+        AuthStore.Attempts forOperator = store.countAttempt(domain, perOperator, policy.failureWindow());
+        AuthStore.Attempts fromAddress = store.countAttempt(domain, perAddress, policy.failureWindow());
+        boolean operatorOver = forOperator.count() > policy.maxFailuresPerOperator();
+        if (operatorOver || fromAddress.count() > policy.maxFailuresPerAddress()) {
+            forgive(domain, perOperator, perAddress); // refused unchecked: not a failure
+            long millisLeft = operatorOver ? forOperator.millisLeft() : fromAddress.millisLeft();
+            return new LoginResult.Throttled(Math.max(1, (millisLeft + 999) / 1000));
         }
         Optional<Operator> operator = store.operator(domain, operatorId);
+        String checkedHash = operator.map(Operator::passwordHash).orElse(null);
         boolean matches;
         try {
-            matches = await(hashing.verify(password, operator.map(Operator::passwordHash).orElse(null)));
+            matches = await(hashing.verify(password, checkedHash));
         } catch (RejectedExecutionException e) {
+            forgive(domain, perOperator, perAddress);
             return new LoginResult.Busy(1);
         }
         if (!matches) {
-            store.recordFailure(domain, perOperator, policy.failureWindow());
-            store.recordFailure(domain, perAddress, policy.failureWindow());
             return new LoginResult.Invalid();
         }
+        forgive(domain, perOperator, perAddress);
         String token = newToken();
         Instant now = clock.instant();
         Session session = new Session(domain, operatorId, operator.get().supervisor(), hashOf(token), now,
                 now.plus(policy.lifetime()));
-        store.createSession(session, policy.idle());
+        if (!store.createSession(session, policy.idle(), checkedHash)) {
+            return new LoginResult.Invalid(); // deleted or given a new password while its old one was checked
+        }
         return new LoginResult.Started(session, token);
     }
 
-    private Optional<Long> throttled(String domain, String counter, int max) {
-        AuthStore.Attempts attempts = store.failures(domain, counter);
-        return attempts.count() >= max ? Optional.of(Math.max(1, (attempts.millisLeft() + 999) / 1000)) : Optional.empty();
+    private void forgive(String domain, String perOperator, String perAddress) {
+        store.forgiveAttempt(domain, perOperator);
+        store.forgiveAttempt(domain, perAddress);
     }
 
     /** The live session a token opens in {@code domain}, its idle time restarted; empty when none. */

@@ -30,8 +30,10 @@ public final class InMemoryAuthStore implements AuthStore {
     private final Map<String, Boolean> loaded = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
+    // operators and session creation change together under this store's lock, so that a
+    // session is never created for an operator that has just been deleted or re-passworded
     @Override
-    public boolean putOperator(Operator operator) {
+    public synchronized boolean putOperator(Operator operator) {
         return operators.put(new Key(operator.domain(), operator.id()), operator) == null;
     }
 
@@ -41,7 +43,7 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
-    public boolean deleteOperator(String domain, String id) {
+    public synchronized boolean deleteOperator(String domain, String id) {
         return operators.remove(new Key(domain, id)) != null;
     }
 
@@ -55,8 +57,13 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
-    public void createSession(Session session, Duration idle) {
+    public synchronized boolean createSession(Session session, Duration idle, String checkedHash) {
+        Operator operator = operators.get(new Key(session.domain(), session.operatorId()));
+        if (operator == null || !operator.passwordHash().equals(checkedHash)) {
+            return false;
+        }
         sessions.put(new Key(session.domain(), session.tokenHash()), new Alive(session, session.created()));
+        return true;
     }
 
     @Override
@@ -86,7 +93,7 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
-    public List<String> endSessionsOf(String domain, String operatorId) {
+    public synchronized List<String> endSessionsOf(String domain, String operatorId) {
         List<String> ended = new ArrayList<>();
         sessions.forEach((key, alive) -> {
             if (key.domain().equals(domain) && alive.session().operatorId().equals(operatorId)
@@ -99,7 +106,7 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
-    public Attempts recordFailure(String domain, String counter, Duration window) {
+    public Attempts countAttempt(String domain, String counter, Duration window) {
         Instant now = Instant.now();
         Window current = failures.compute(new Key(domain, counter), (key, old) -> old == null || !now.isBefore(old.ends())
                 ? new Window(1, now.plus(window)) : new Window(old.count() + 1, old.ends()));
@@ -107,13 +114,9 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
-    public Attempts failures(String domain, String counter) {
-        Instant now = Instant.now();
-        Window current = failures.get(new Key(domain, counter));
-        if (current == null || !now.isBefore(current.ends())) {
-            return new Attempts(0, 0);
-        }
-        return new Attempts(current.count(), Duration.between(now, current.ends()).toMillis());
+    public void forgiveAttempt(String domain, String counter) {
+        failures.computeIfPresent(new Key(domain, counter),
+                (key, window) -> window.count() <= 1 ? null : new Window(window.count() - 1, window.ends()));
     }
 
     @Override

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class PasswordHashing implements AutoCloseable {
 
     private static final Argon2Function ARGON2 = Argon2Function.getInstance(19 * 1024, 2, 1, 32, Argon2.ID);
+    /** How every hash made here starts: the algorithm and its parameters. */
+    public static final String HASH_PREFIX = "$argon2id$v=19$m=19456,t=2,p=1$";
 
     private final ThreadPoolExecutor pool;
     private final String dummyHash;

@@ -45,6 +45,13 @@ public record Outcome(ErrorReason refusal, String detail, String conversationId,
         return new Outcome(refusal, detail, conversationId, actingOperator, version, reply, session, seconds);
     }
 
+    /** Without {@code reply}, which may hold a session's token. */
+    @Override
+    public String toString() {
+        return "Outcome[refusal=" + refusal + ", detail=" + detail + ", conversation=" + conversationId + ", acting="
+                + actingOperator + ", version=" + version + ", session=" + session + "]";
+    }
+
     public boolean isDone() {
         return refusal == null;
     }

@@ -9,8 +9,8 @@ import java.util.Optional;
  *
  * @param port     {@code https.port}; 0 takes any free port; absent: no HTTPS listener
  * @param keystore {@code https.keystore}: a PKCS#12 file with the server's key and certificate
- * @param password the keystore's password, from the environment ({@code CCARM_HTTPS_KEYSTORE_PASSWORD})
- *                 so that it never sits in a file next to the keystore
+ * @param password the keystore's password: best from the environment ({@code CCARM_HTTPS_KEYSTORE_PASSWORD}),
+ *                 so that it does not sit in a file next to the keystore
  */
 public record TlsConfig(Optional<Integer> port, Path keystore, String password) {
 
@@ -29,6 +29,11 @@ public record TlsConfig(Optional<Integer> port, Path keystore, String password) 
                 throw new IllegalArgumentException("'https.port' needs the keystore's password in CCARM_HTTPS_KEYSTORE_PASSWORD");
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConfig[port=" + port + ", keystore=" + keystore + ", password=***]";
     }
 
     public boolean enabled() {

@@ -109,6 +109,10 @@ public final class CommandDispatcher {
             return answered(call, ErrorReason.SHUTTING_DOWN, "the server is shutting down; send the command to another instance");
         }
         Optional<Credentials> credentials = checks.credentials();
+        if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.AMBIGUOUS) {
+            return answered(call, ErrorReason.BAD_REQUEST, "the request carries more than one session token (two "
+                    + "Authorization headers, or two ccarm_session cookies): which one is meant?");
+        }
         Optional<Session> session;
         try {
             session = credentials.isEmpty() ? Optional.empty()

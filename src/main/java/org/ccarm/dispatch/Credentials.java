@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record Credentials(String token, Kind kind) {
 
-    public enum Kind { COOKIE, BEARER, CONNECTION }
+    /** {@code AMBIGUOUS}: more than one token came (two Authorization headers, two session cookies). */
+    public enum Kind { COOKIE, BEARER, CONNECTION, AMBIGUOUS }
+
+    public static Credentials ambiguous() {
+        return new Credentials("", Kind.AMBIGUOUS);
+    }
 
     public Credentials {
         Objects.requireNonNull(token, "token");

@@ -15,6 +15,7 @@ import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.Authentication;
 import org.ccarm.auth.Operator;
+import org.ccarm.auth.PasswordHashing;
 import org.ccarm.protocol.json.JsonForm;
 import org.ccarm.store.StoreUnavailableException;
 
@@ -55,8 +56,11 @@ public final class OperatorDirectory {
         this.audit = audit;
     }
 
-    /** Creates or replaces an operator; true when created. */
-    public boolean put(String domain, String id, byte[] body, String requestId)
+    /** What a put did: created or replaced the operator, shown as {@link #find} shows it. */
+    public record Put(boolean created, byte[] shown) {}
+
+    /** Creates or replaces an operator. */
+    public Put put(String domain, String id, byte[] body, String requestId)
             throws InvalidOperatorException, FeedUnavailableException {
         long start = System.nanoTime();
         checkId(id);
@@ -86,7 +90,7 @@ public final class OperatorDirectory {
             throw new FeedUnavailableException("every password hashing thread is busy; try again shortly", e);
         }
         audit(domain, id, "operator_put", created ? "created" : "replaced", created ? 201 : 200, start, requestId);
-        return created;
+        return new Put(created, bytes(new Shown(id, domain, Boolean.TRUE.equals(reported.supervisor()))));
     }
 
     /** The operator as shown: id, domain and flag; never the password or its hash. */
@@ -125,9 +129,11 @@ public final class OperatorDirectory {
         for (int index = 0; entries != null && index < entries.size(); index++) {
             FixtureEntry entry = entries.get(index);
             if (entry == null || entry.id() == null || entry.id().isEmpty() || entry.passwordHash() == null
-                    || !entry.passwordHash().startsWith("$argon2id$")) {
+                    || !entry.passwordHash().startsWith(PasswordHashing.HASH_PREFIX)) {
+                // the parameters must be the ones of the dummy hash too: a cheaper or dearer check would tell
+                // a known operator from an unknown one by its time
                 throw new IOException(fixture + ": entry " + index + " needs an id and a password_hash made by "
-                        + "org.ccarm.tools.HashPassword ($argon2id$...); never a clear password");
+                        + "org.ccarm.tools.HashPassword (" + PasswordHashing.HASH_PREFIX + "...); never a clear password");
             }
             operators.add(new Operator(domain, entry.id(), entry.passwordHash(), Boolean.TRUE.equals(entry.supervisor())));
         }

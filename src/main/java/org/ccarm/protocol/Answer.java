@@ -37,6 +37,12 @@ public record Answer(String cmd, boolean knownCommand, ErrorReason reason, Strin
         return new Answer(cmd, knownCommand, Objects.requireNonNull(reason, "reason"), detail, null, null, 0);
     }
 
+    /** Without what {@code ok} holds, which may be a session's token: answers must not leak into logs. */
+    @Override
+    public String toString() {
+        return "Answer[cmd=" + cmd + ", reason=" + reason + ", detail=" + detail + ", session=" + session + "]";
+    }
+
     public Answer withRetryAfter(long seconds) {
         return new Answer(cmd, knownCommand, reason, detail, okContent, session, seconds);
     }

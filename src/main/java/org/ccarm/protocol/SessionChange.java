@@ -20,4 +20,9 @@ public record SessionChange(String domain, String token, Instant expires) {
     public boolean isStarted() {
         return token != null;
     }
+
+    @Override
+    public String toString() {
+        return "SessionChange[" + domain + ", " + (isStarted() ? "started, until " + expires : "ended") + "]"; // no token
+    }
 }

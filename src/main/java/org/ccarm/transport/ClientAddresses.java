@@ -17,11 +17,12 @@ public final class ClientAddresses {
         this.trustedProxies = Set.copyOf(trustedProxies);
     }
 
-    public String of(String socketAddress, String forwardedFor) {
-        if (forwardedFor == null || !trustedProxies.contains(socketAddress)) {
+    /** {@code forwardedFor}: every {@code X-Forwarded-For} line, in order (a proxy may add a line of its own). */
+    public String of(String socketAddress, List<String> forwardedFor) {
+        if (forwardedFor.isEmpty() || !trustedProxies.contains(socketAddress)) {
             return socketAddress;
         }
-        String[] hops = forwardedFor.split(",");
+        String[] hops = String.join(",", forwardedFor).split(",");
         String last = hops[hops.length - 1].trim();
         return last.isEmpty() || last.length() > 64 ? socketAddress : last;
     }

@@ -1,5 +1,8 @@
 package org.ccarm.transport;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The session cookie: {@code ccarm_session=<token>; Path=/<DOMAIN>/; HttpOnly;
  * SameSite=Strict} ({@code Secure} over TLS). Scoped to the domain's path, so a session
@@ -12,19 +15,30 @@ public final class SessionCookie {
 
     private SessionCookie() {}
 
-    /** The token in a {@code Cookie} header (null: none). */
-    public static String tokenIn(String cookieHeader) {
-        if (cookieHeader == null) {
-            return null;
-        }
-        for (String pair : cookieHeader.split(";")) {
-            String trimmed = pair.trim();
-            if (trimmed.startsWith(NAME + "=")) {
-                String value = trimmed.substring(NAME.length() + 1).trim();
-                return value.isEmpty() ? null : value;
+    /** The session token in {@code Cookie} headers (null: none, or more than one: which is meant?). */
+    public static String tokenIn(List<String> cookieHeaders) {
+        List<String> tokens = tokensIn(cookieHeaders);
+        return tokens.size() == 1 ? tokens.get(0) : null;
+    }
+
+    /**
+     * Every session token in {@code Cookie} headers. More than one is ambiguous: a sibling
+     * site can set a second cookie of the same name ("cookie tossing"), so none is chosen.
+     */
+    public static List<String> tokensIn(List<String> cookieHeaders) {
+        List<String> tokens = new ArrayList<>();
+        for (String header : cookieHeaders) {
+            for (String pair : header.split(";")) {
+                String trimmed = pair.trim();
+                if (trimmed.startsWith(NAME + "=")) {
+                    String value = trimmed.substring(NAME.length() + 1).trim();
+                    if (!value.isEmpty()) {
+                        tokens.add(value);
+                    }
+                }
             }
         }
-        return null;
+        return tokens;
     }
 
     /**

@@ -37,8 +37,16 @@ public abstract class AuthStoreContract {
         store.close();
     }
 
+    private static final String HASH = "$argon2id$checked";
+
     private Session session(String operator, String hash, Instant created, Duration lifetime) {
         return new Session(domain, operator, false, hash, created, created.plus(lifetime));
+    }
+
+    /** Creates the session of an operator that exists with {@link #HASH}. */
+    private void create(Session session, Duration idle) {
+        store.putOperator(new Operator(domain, session.operatorId(), HASH, false));
+        assertTrue(store.createSession(session, idle, HASH));
     }
 
     @Test
@@ -68,7 +76,7 @@ public abstract class AuthStoreContract {
     @Test
     void aSessionLivesUntilItsIdleTimeWithoutUse() {
         Instant now = Instant.now();
-        store.createSession(session("1001", "h-idle", now, Duration.ofHours(12)), Duration.ofMillis(800));
+        create(session("1001", "h-idle", now, Duration.ofHours(12)), Duration.ofMillis(800));
         assertTrue(store.touchSession(domain, "h-idle", now.plusMillis(100), Duration.ofMillis(800)).isPresent());
         assertTrue(store.findSession(domain, "h-idle", now.plusMillis(200), Duration.ofMillis(800)).isPresent());
         Await.until(() -> store.findSession(domain, "h-idle", Instant.now(), Duration.ofMillis(800)).isEmpty(),
@@ -78,7 +86,7 @@ public abstract class AuthStoreContract {
     @Test
     void useKeepsASessionAliveButNeverPastItsLifetime() {
         Instant now = Instant.now();
-        store.createSession(session("1001", "h-life", now, Duration.ofMillis(600)), IDLE);
+        create(session("1001", "h-life", now, Duration.ofMillis(600)), IDLE);
         Session read = store.touchSession(domain, "h-life", now, IDLE).orElseThrow();
         assertEquals("1001", read.operatorId());
         assertEquals(now.plusMillis(600).toEpochMilli(), read.expires().toEpochMilli());
@@ -88,7 +96,7 @@ public abstract class AuthStoreContract {
     @Test
     void aSessionBelongsToOneDomain() {
         Instant now = Instant.now();
-        store.createSession(session("1001", "h-dom", now, Duration.ofHours(1)), IDLE);
+        create(session("1001", "h-dom", now, Duration.ofHours(1)), IDLE);
         assertTrue(store.touchSession("other-" + domain, "h-dom", now, IDLE).isEmpty());
     }
 
@@ -97,7 +105,7 @@ public abstract class AuthStoreContract {
         Set<String> ended = ConcurrentHashMap.newKeySet();
         store.onSessionEnded(ended::add);
         Instant now = Instant.now();
-        store.createSession(session("1001", "h-end", now, Duration.ofHours(1)), IDLE);
+        create(session("1001", "h-end", now, Duration.ofHours(1)), IDLE);
         assertTrue(store.endSession(domain, "h-end"));
         assertFalse(store.endSession(domain, "h-end"));
         assertTrue(store.touchSession(domain, "h-end", now, IDLE).isEmpty());
@@ -107,9 +115,9 @@ public abstract class AuthStoreContract {
     @Test
     void endingAnOperatorsSessionsEndsThemAllAndNoOneElses() {
         Instant now = Instant.now();
-        store.createSession(session("1001", "h-a", now, Duration.ofHours(1)), IDLE);
-        store.createSession(session("1001", "h-b", now, Duration.ofHours(1)), IDLE);
-        store.createSession(session("1002", "h-c", now, Duration.ofHours(1)), IDLE);
+        create(session("1001", "h-a", now, Duration.ofHours(1)), IDLE);
+        create(session("1001", "h-b", now, Duration.ofHours(1)), IDLE);
+        create(session("1002", "h-c", now, Duration.ofHours(1)), IDLE);
         assertEquals(Set.of("h-a", "h-b"), Set.copyOf(store.endSessionsOf(domain, "1001")));
         assertTrue(store.touchSession(domain, "h-a", now, IDLE).isEmpty());
         assertTrue(store.touchSession(domain, "h-c", now, IDLE).isPresent());
@@ -117,14 +125,26 @@ public abstract class AuthStoreContract {
     }
 
     @Test
-    void failuresAreCountedInAWindowThatEnds() {
-        assertEquals(0, store.failures(domain, "addr:10.0.0.1").count());
-        assertEquals(1, store.recordFailure(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count());
-        AuthStore.Attempts second = store.recordFailure(domain, "addr:10.0.0.1", Duration.ofMillis(700));
+    void noSessionIsCreatedForAnOperatorDeletedOrGivenANewPasswordSinceTheCheck() {
+        Instant now = Instant.now();
+        store.putOperator(new Operator(domain, "1001", "$argon2id$new", false));
+        assertFalse(store.createSession(session("1001", "h-stale", now, Duration.ofHours(1)), IDLE, "$argon2id$old"));
+        assertFalse(store.createSession(session("1999", "h-gone", now, Duration.ofHours(1)), IDLE, "$argon2id$old"));
+        assertTrue(store.touchSession(domain, "h-stale", now, IDLE).isEmpty());
+        assertTrue(store.touchSession(domain, "h-gone", now, IDLE).isEmpty());
+    }
+
+    @Test
+    void attemptsAreCountedInAWindowThatEndsAndSuccessesAreTakenBack() {
+        assertEquals(1, store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count());
+        AuthStore.Attempts second = store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700));
         assertEquals(2, second.count());
         assertTrue(second.millisLeft() > 0 && second.millisLeft() <= 700, "ms left: " + second.millisLeft());
-        assertEquals(2, store.failures(domain, "addr:10.0.0.1").count());
-        assertEquals(0, store.failures(domain, "addr:10.0.0.2").count());
-        Await.until(() -> store.failures(domain, "addr:10.0.0.1").count() == 0, "the window to end");
+        store.forgiveAttempt(domain, "addr:10.0.0.1");
+        assertEquals(2, store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count(), "one was taken back");
+        assertEquals(1, store.countAttempt(domain, "addr:10.0.0.2", Duration.ofMillis(700)).count());
+        // every poll counts one more, until the window has ended and a new one starts at 1
+        Await.until(() -> store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count() == 1,
+                "the window to end");
     }
 }

@@ -37,7 +37,9 @@ class RedisAuthStoreTest extends AuthStoreContract {
     void aSessionCreatedThroughOneStoreIsSeenAndEndedThroughAnother() {
         try (AuthStore other = newStore()) {
             Instant now = Instant.now();
-            store.createSession(new Session(domain, "1001", false, "h-shared", now, now.plusSeconds(60)), Duration.ofMinutes(1));
+            store.putOperator(new Operator(domain, "1001", "$argon2id$x", false));
+            assertTrue(store.createSession(new Session(domain, "1001", false, "h-shared", now, now.plusSeconds(60)),
+                    Duration.ofMinutes(1), "$argon2id$x"));
             assertTrue(other.touchSession(domain, "h-shared", now, Duration.ofMinutes(1)).isPresent());
             java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
             store.onSessionEnded(heard::add);

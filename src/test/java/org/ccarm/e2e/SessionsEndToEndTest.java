@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.ccarm.config.AuthConfig;
+import org.ccarm.testing.Race;
 import org.ccarm.testing.TestConfigs;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -55,7 +56,7 @@ class SessionsEndToEndTest {
 
     @RegisterExtension
     static final RunningServer SERVER = new RunningServer(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo", "other")
-            .withAuth(AuthConfig.REQUIRED.withAllowedOrigins(List.of(DESK))));
+            .withAuth(new AuthConfig(true, 1_800_000, 43_200_000, 5, 20, 60_000, List.of(DESK), List.of("127.0.0.1"))));
 
     @RegisterExtension
     static final AuditCapture AUDIT = new AuditCapture();
@@ -82,6 +83,12 @@ class SessionsEndToEndTest {
         return SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN).contentType("application/json")
                 .body("{\"password\": \"" + password + "\", \"supervisor\": " + supervisor + "}")
                 .put("/admin/domains/" + domain + "/operators/" + id);
+    }
+
+    /** A login as a trusted proxy (127.0.0.1) forwards it for {@code client}. */
+    private static Response fromAddress(String client, String xml) {
+        return SERVER.request().header("X-Forwarded-For", client).contentType("application/xml").body(xml)
+                .post("/demo/service/cc/arm/login");
     }
 
     private static Response withCookie(String token, String command, String xml) {
@@ -248,14 +255,37 @@ class SessionsEndToEndTest {
     void repeatedFailuresAre429WithRetryAfterEvenForTheRightPassword() {
         putOperator("demo", "1004", "demo-1004", false);
         for (int i = 0; i < 5; i++) {
-            assertError(SERVER.post("demo", "login", loginXml("1004", "guess-" + i)), 401, "login", "invalid_credentials");
+            assertError(fromAddress("192.0.2.4", loginXml("1004", "guess-" + i)), 401, "login", "invalid_credentials");
         }
-        Response throttled = SERVER.post("demo", "login", loginXml("1004", "demo-1004"));
+        assertEquals(200, fromAddress("192.0.2.5", loginXml("1004", "demo-1004")).statusCode(),
+                "from another address (behind the trusted proxy) the operator is not locked out");
+        Response throttled = fromAddress("192.0.2.4", loginXml("1004", "demo-1004"));
         assertError(throttled, 429, "login", "too_many_attempts");
         long retryAfter = Long.parseLong(throttled.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         assertTrue(AUDIT.awaitLine(line -> line.contains("cmd=login") && line.contains("outcome=too_many_attempts"))
                 .contains("operator=1004"));
+    }
+
+    @Test
+    void guessesSentInParallelAreThrottledAsSurelyAsOneByOne() throws Exception {
+        putOperator("demo", "1005", "demo-1005", false);
+        List<Integer> statuses = Race.run(30, i -> () -> fromAddress("192.0.2.6", loginXml("1005", "guess-" + i)).statusCode());
+        assertTrue(statuses.stream().filter(s -> s == 401).count() <= 5, "at most 5 guesses checked: " + statuses);
+        assertTrue(statuses.stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
+        assertError(fromAddress("192.0.2.6", loginXml("1005", "demo-1005")), 429, "login", "too_many_attempts");
+    }
+
+    @Test
+    void twoTokensInOneRequestAreRefusedNotChosenBetween() {
+        String first = login(SERVER, "demo", "1001", "demo-1001");
+        String second = login(SERVER, "demo", "1002", "demo-1002");
+        Response cookies = SERVER.request().header("Cookie", "ccarm_session=" + first + "; ccarm_session=" + second)
+                .contentType("application/xml").body(unholdXml("x", null)).post("/demo/service/cc/arm/call_unhold");
+        assertError(cookies, 400, "call_unhold", "bad_request");
+        Response bearers = SERVER.request().header("Authorization", "Bearer " + first).header("Authorization", "Bearer " + second)
+                .contentType("application/xml").body(unholdXml("x", null)).post("/demo/service/cc/arm/call_unhold");
+        assertError(bearers, 400, "call_unhold", "bad_request");
     }
 
     // --- cross-site ---------------------------------------------------------------------------

@@ -1,19 +1,23 @@
 package org.ccarm.store.redis;
 
 /**
- * The Lua scripts of {@link RedisAuthStore}: each keeps a session and the set of its
- * operator's sessions in step, atomically. Every key a script builds shares the hash tag
- * of the keys it was given (one domain), so Redis Cluster keeps them in one slot.
+ * The Lua scripts of {@link RedisAuthStore}: each keeps a session, its operator and the
+ * set of the operator's sessions in step, atomically. Every key a script touches is
+ * declared in KEYS, and all of them share the domain's hash tag, so Redis Cluster keeps
+ * them in one slot.
  */
 final class AuthScripts {
 
     private AuthScripts() {}
 
     /**
-     * KEYS[1] the session, KEYS[2] its operator's set of sessions; ARGV: operator,
-     * supervisor (0/1), created and expires (epoch ms), the idle time (ms), the hash.
+     * KEYS[1] the session, KEYS[2] its operator's set of sessions, KEYS[3] the operator;
+     * ARGV: operator, supervisor (0/1), created and expires (epoch ms), the idle time
+     * (ms), the token hash, the password hash the login checked. 1 when created; 0 when
+     * the operator is gone or has another password now (nothing is created).
      */
     static final String CREATE_SESSION = """
+            if redis.call('HGET', KEYS[3], 'h') ~= ARGV[7] then return 0 end
             redis.call('HSET', KEYS[1], 'o', ARGV[1], 's', ARGV[2], 'c', ARGV[3], 'e', ARGV[4])
             redis.call('PEXPIRE', KEYS[1], ARGV[5])
             redis.call('SADD', KEYS[2], ARGV[6])
@@ -40,37 +44,37 @@ final class AuthScripts {
             """;
 
     /**
-     * KEYS[1] the session; ARGV: the prefix of operators' session sets (ending in ':'),
-     * the token hash, the channel, the message. 1 when it was alive.
+     * KEYS[1] the session, KEYS[2] its operator's set of sessions; ARGV: the operator (as
+     * read just before), the token hash, the channel. 1 when it was alive (and is ended
+     * and announced).
      */
     static final String END_SESSION = """
-            local o = redis.call('HGET', KEYS[1], 'o')
-            if not o then return 0 end
+            if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
             redis.call('DEL', KEYS[1])
-            redis.call('SREM', ARGV[1] .. o, ARGV[2])
-            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            redis.call('SREM', KEYS[2], ARGV[2])
+            redis.call('PUBLISH', ARGV[3], ARGV[2])
             return 1
             """;
 
     /**
-     * KEYS[1] an operator's set of sessions; ARGV: the prefix of session keys (ending in
-     * ':'), the channel. Ends them all; their hashes.
+     * KEYS[1] an operator's set of sessions, then the sessions it held when read;
+     * ARGV: the channel, then their token hashes. Ends those still alive and announces
+     * them; their hashes.
      */
-    static final String END_SESSIONS_OF = """
-            local hashes = redis.call('SMEMBERS', KEYS[1])
+    static final String END_SESSIONS = """
             local ended = {}
-            for _, h in ipairs(hashes) do
-              if redis.call('DEL', ARGV[1] .. h) == 1 then
-                ended[#ended + 1] = h
-                redis.call('PUBLISH', ARGV[2], h)
+            for i = 2, #KEYS do
+              if redis.call('DEL', KEYS[i]) == 1 then
+                ended[#ended + 1] = ARGV[i]
+                redis.call('PUBLISH', ARGV[1], ARGV[i])
               end
+              redis.call('SREM', KEYS[1], ARGV[i])
             end
-            redis.call('DEL', KEYS[1])
             return ended
             """;
 
     /** KEYS[1] the counter; ARGV: the window (ms). {count, ms left of the window}. */
-    static final String RECORD_FAILURE = """
+    static final String COUNT_ATTEMPT = """
             local count = redis.call('INCR', KEYS[1])
             if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             local left = redis.call('PTTL', KEYS[1])
@@ -81,11 +85,10 @@ final class AuthScripts {
             return {count, left}
             """;
 
-    /** KEYS[1] the counter. {count, ms left of the window}; {0, 0} when none. */
-    static final String FAILURES = """
-            local count = redis.call('GET', KEYS[1])
-            if not count then return {0, 0} end
-            return {tonumber(count), redis.call('PTTL', KEYS[1])}
+    /** KEYS[1] the counter. One attempt fewer, when the window is still open. */
+    static final String FORGIVE_ATTEMPT = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
+            return 0
             """;
 
     /**

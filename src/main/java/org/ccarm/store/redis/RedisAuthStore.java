@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.ccarm.auth.AuthStore;
@@ -93,13 +94,15 @@ public final class RedisAuthStore implements AuthStore {
     }
 
     @Override
-    public void createSession(Session session, Duration idle) {
-        link.<Long>script(AuthScripts.CREATE_SESSION, ScriptOutputType.INTEGER, link.deadline(),
+    public boolean createSession(Session session, Duration idle, String checkedHash) {
+        Long created = link.script(AuthScripts.CREATE_SESSION, ScriptOutputType.INTEGER, link.deadline(),
                 new String[] {keys.session(session.domain(), session.tokenHash()),
-                              keys.operatorSessions(session.domain(), session.operatorId())},
+                              keys.operatorSessions(session.domain(), session.operatorId()),
+                              keys.operator(session.domain(), session.operatorId())},
                 session.operatorId(), session.supervisor() ? "1" : "0",
                 Long.toString(session.created().toEpochMilli()), Long.toString(session.expires().toEpochMilli()),
-                Long.toString(idle.toMillis()), session.tokenHash());
+                Long.toString(idle.toMillis()), session.tokenHash(), checkedHash);
+        return created == 1;
     }
 
     @Override
@@ -123,34 +126,58 @@ public final class RedisAuthStore implements AuthStore {
                 Instant.ofEpochMilli(Long.parseLong(fields.get(2))), Instant.ofEpochMilli(Long.parseLong(fields.get(3)))));
     }
 
+    /** Reads whose session it is, then ends it if it still is: the script declares every key it touches. */
     @Override
     public boolean endSession(String domain, String tokenHash) {
-        Long ended = link.script(AuthScripts.END_SESSION, ScriptOutputType.INTEGER, link.deadline(),
-                new String[] {keys.session(domain, tokenHash)},
-                keys.operatorSessionsPrefix(domain), tokenHash, keys.sessionEndedChannel(), tokenHash);
+        long deadline = link.deadline();
+        String session = keys.session(domain, tokenHash);
+        String operator = RedisLink.await(redis.hget(session, "o"), deadline, false);
+        if (operator == null) {
+            return false;
+        }
+        Long ended = link.script(AuthScripts.END_SESSION, ScriptOutputType.INTEGER, deadline,
+                new String[] {session, keys.operatorSessions(domain, operator)},
+                operator, tokenHash, keys.sessionEndedChannel());
         return ended == 1;
     }
 
+    /**
+     * Reads the operator's sessions, then ends those still alive. A login racing with this
+     * cannot slip a session in for the old password: creating one checks the operator's
+     * hash (and the caller changed or deleted the operator first).
+     */
     @Override
     public List<String> endSessionsOf(String domain, String operatorId) {
-        List<String> ended = link.script(AuthScripts.END_SESSIONS_OF, ScriptOutputType.MULTI, link.deadline(),
-                new String[] {keys.operatorSessions(domain, operatorId)},
-                keys.sessionPrefix(domain), keys.sessionEndedChannel());
+        long deadline = link.deadline();
+        String set = keys.operatorSessions(domain, operatorId);
+        Set<String> hashes = RedisLink.await(redis.smembers(set), deadline, false);
+        if (hashes == null || hashes.isEmpty()) {
+            return List.of();
+        }
+        List<String> scriptKeys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        scriptKeys.add(set);
+        args.add(keys.sessionEndedChannel());
+        for (String hash : hashes) {
+            scriptKeys.add(keys.session(domain, hash));
+            args.add(hash);
+        }
+        List<String> ended = link.script(AuthScripts.END_SESSIONS, ScriptOutputType.MULTI, deadline,
+                scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
         return ended == null ? List.of() : List.copyOf(ended);
     }
 
     @Override
-    public Attempts recordFailure(String domain, String counter, Duration window) {
-        List<Long> result = link.script(AuthScripts.RECORD_FAILURE, ScriptOutputType.MULTI, link.deadline(),
+    public Attempts countAttempt(String domain, String counter, Duration window) {
+        List<Long> result = link.script(AuthScripts.COUNT_ATTEMPT, ScriptOutputType.MULTI, link.deadline(),
                 new String[] {keys.failures(domain, counter)}, Long.toString(window.toMillis()));
         return new Attempts(result.get(0), Math.max(0, result.get(1)));
     }
 
     @Override
-    public Attempts failures(String domain, String counter) {
-        List<Long> result = link.script(AuthScripts.FAILURES, ScriptOutputType.MULTI, link.deadline(),
+    public void forgiveAttempt(String domain, String counter) {
+        link.<Long>script(AuthScripts.FORGIVE_ATTEMPT, ScriptOutputType.INTEGER, link.deadline(),
                 new String[] {keys.failures(domain, counter)});
-        return new Attempts(result.get(0), Math.max(0, result.get(1)));
     }
 
     @Override

@@ -38,20 +38,12 @@ final class RedisKeys {
 
     /** {@code ccarm:{demo}:session:<sha-256 of the token>}: a session, expiring by itself when idle. */
     String session(String domain, String tokenHash) {
-        return sessionPrefix(domain) + tokenHash;
-    }
-
-    String sessionPrefix(String domain) {
-        return prefix + ":{" + domain + "}:session:";
+        return prefix + ":{" + domain + "}:session:" + tokenHash;
     }
 
     /** The set of an operator's sessions' hashes, to end them all when it is deleted. */
     String operatorSessions(String domain, String id) {
-        return operatorSessionsPrefix(domain) + id;
-    }
-
-    String operatorSessionsPrefix(String domain) {
-        return prefix + ":{" + domain + "}:op-sessions:";
+        return prefix + ":{" + domain + "}:op-sessions:" + id;
     }
 
     /** A count of failed logins in its window. */

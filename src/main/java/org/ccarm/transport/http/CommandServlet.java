@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import org.ccarm.config.Limits;
 import org.ccarm.dispatch.Admission;
@@ -125,12 +126,16 @@ final class CommandServlet extends HttpServlet {
 
         @Override
         public Optional<Credentials> credentials() {
-            String authorization = request.getHeader("Authorization");
+            List<String> authorizations = Collections.list(request.getHeaders("Authorization"));
+            List<String> cookies = SessionCookie.tokensIn(Collections.list(request.getHeaders("Cookie")));
+            if (authorizations.size() > 1 || cookies.size() > 1) {
+                return Optional.of(Credentials.ambiguous());
+            }
+            String authorization = authorizations.isEmpty() ? null : authorizations.get(0);
             if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 return Optional.of(new Credentials(authorization.substring(7).trim(), Credentials.Kind.BEARER));
             }
-            String token = SessionCookie.tokenIn(request.getHeader("Cookie"));
-            return token == null ? Optional.empty() : Optional.of(new Credentials(token, Credentials.Kind.COOKIE));
+            return cookies.isEmpty() ? Optional.empty() : Optional.of(new Credentials(cookies.get(0), Credentials.Kind.COOKIE));
         }
 
         @Override
@@ -148,13 +153,14 @@ final class CommandServlet extends HttpServlet {
 
         @Override
         public String clientAddress() {
-            return clients.of(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+            return clients.of(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
         }
 
         @Override
         public Optional<Rejection> mediaType(Optional<Credentials> credentials) {
+            String type = request.getHeader("Content-Type");
             if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.COOKIE
-                    && request.getHeader("Content-Type") == null) {
+                    && (type == null || type.isBlank())) {
                 return Optional.of(new Rejection(ErrorReason.UNSUPPORTED_MEDIA_TYPE, "a command sent with the session "
                         + "cookie must name its media type (application/xml or application/json): a browser sends the "
                         + "cookie with any site's form, and a form cannot name these"));

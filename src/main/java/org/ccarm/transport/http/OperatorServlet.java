@@ -54,8 +54,8 @@ final class OperatorServlet extends AdminServlet {
 
     private void put(String domain, String id, HttpServletRequest request, HttpServletResponse response) throws IOException {
         readJsonBody(request, response, body -> {
-            boolean created = directory.put(domain, id, body, RequestIdHandler.of(request));
-            send(response, created ? 201 : 200, directory.find(domain, id).orElseThrow());
+            OperatorDirectory.Put put = directory.put(domain, id, body, RequestIdHandler.of(request));
+            send(response, put.created() ? 201 : 200, put.shown());
         });
     }
 

@@ -179,6 +179,11 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
         public Optional<Credentials> credentials() {
             return token == null ? Optional.empty() : Optional.of(new Credentials(token, Credentials.Kind.CONNECTION));
         }
+
+        @Override
+        public String toString() {
+            return "ConnectionChecks[" + clientAddress + "]"; // never the token in a log
+        }
     }
 
     @Override

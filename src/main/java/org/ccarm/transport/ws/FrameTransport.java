@@ -2,6 +2,7 @@ package org.ccarm.transport.ws;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.ccarm.dispatch.CommandDispatcher;
@@ -55,7 +56,8 @@ public final class FrameTransport {
                     response.sendError(403, "forbidden_origin: a page of " + origin + " may not open this websocket");
                     return null;
                 }
-                String token = token(request.getHeader("Authorization"), request.getHeader("Cookie"));
+                List<String> cookies = request.getHeaders("Cookie");
+                String token = token(request.getHeader("Authorization"), cookies == null ? List.of() : cookies);
                 if (token != null) {
                     CommandDispatcher.SessionCheck check = dispatcher.sessionOf(domain, token);
                     if (check.storeUnavailable()) {
@@ -67,8 +69,9 @@ public final class FrameTransport {
                         return null;
                     }
                 }
+                List<String> forwarded = request.getHeaders("X-Forwarded-For");
                 String client = deps.clients().of(request.getRemoteSocketAddress() instanceof InetSocketAddress inet
-                        ? inet.getAddress().getHostAddress() : "-", request.getHeader("X-Forwarded-For"));
+                        ? inet.getAddress().getHostAddress() : "-", forwarded == null ? List.of() : forwarded);
                 return new FrameEndpoint(domain, deps.connectionIds().get(), dispatcher, deps.encoder(), deps.metrics(),
                         deps.sessions(), token, client);
             });
@@ -76,7 +79,7 @@ public final class FrameTransport {
     }
 
     /** The bearer token, else the session cookie's; null when neither. */
-    private static String token(String authorization, String cookie) {
+    private static String token(String authorization, List<String> cookie) {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
