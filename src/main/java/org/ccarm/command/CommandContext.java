@@ -3,6 +3,7 @@ package org.ccarm.command;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.ccarm.auth.Session;
 import org.ccarm.callcontrol.Actor;
 
@@ -12,18 +13,23 @@ import org.ccarm.callcontrol.Actor;
  * command such as login that needs none) and the client's address (for counting failed
  * logins).
  */
-public record CommandContext(String domain, Instant now, Optional<Session> session, String clientAddress) {
+public record CommandContext(String domain, Instant now, Optional<Session> session, Supplier<String> client) {
 
     public CommandContext {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(session, "session");
-        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(client, "client");
     }
 
     /** Without a session, from an address that does not matter (tests and tools). */
     public CommandContext(String domain, Instant now) {
-        this(domain, now, Optional.empty(), "-");
+        this(domain, now, Optional.empty(), () -> "-");
+    }
+
+    /** The client's address, worked out only when a command asks (login counts failures by it). */
+    public String clientAddress() {
+        return client.get();
     }
 
     /** Who acts, for the domain's rules of rights; empty without a session. */

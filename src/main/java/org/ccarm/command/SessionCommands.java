@@ -30,15 +30,15 @@ public final class SessionCommands {
     }
 
     /** The arguments of {@code <login operator_id="..." password="..."/>}. */
-    public record Credentials(String operatorId, String password) {
+    public record LoginArguments(String operatorId, String password) {
         @Override
         public String toString() {
-            return "Credentials[operatorId=" + operatorId + ", password=***]"; // never a password in a log
+            return "LoginArguments[operatorId=" + operatorId + ", password=***]"; // never a password in a log
         }
     }
 
     /** {@code login}: checks the operator's password and opens a session; needs none itself. */
-    static final class Login implements Command<Credentials> {
+    static final class Login implements Command<LoginArguments> {
         private final Authentication authentication;
         private final Consumer<String> outcomes;
 
@@ -63,22 +63,22 @@ public final class SessionCommands {
         }
 
         @Override
-        public Credentials arguments(CommandInput input) throws ProtocolException {
+        public LoginArguments arguments(CommandInput input) throws ProtocolException {
             String operatorId = input.attribute("operator_id").orElse("");
             if (operatorId.isEmpty()) {
                 throw new ProtocolException(ErrorReason.INVALID_DOCUMENT, "operator_id must not be empty");
             }
-            return new Credentials(operatorId, input.attribute("password").orElse(""));
+            return new LoginArguments(operatorId, input.attribute("password").orElse(""));
         }
 
         @Override
-        public Outcome execute(Credentials credentials, CommandContext context) {
+        public Outcome execute(LoginArguments credentials, CommandContext context) {
             Outcome outcome = login(credentials, context);
             outcomes.accept(outcome.isDone() ? "ok" : outcome.refusal().code());
             return outcome;
         }
 
-        private Outcome login(Credentials credentials, CommandContext context) {
+        private Outcome login(LoginArguments credentials, CommandContext context) {
             String operator = credentials.operatorId();
             Authentication.LoginResult result;
             try {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.Authentication;
@@ -136,7 +137,7 @@ public final class CommandDispatcher {
         if (mediaType.isPresent()) {
             return new Admission.Answered(refuse(call, mediaType.get().reason(), mediaType.get().detail(), sessionOperator));
         }
-        return new Admitted(call, command, session, checks.clientAddress());
+        return new Admitted(call, command, session, checks::clientAddress);
     }
 
     /**
@@ -171,9 +172,9 @@ public final class CommandDispatcher {
         private final Call call;
         private final Command<?> command;
         private final Optional<Session> session;
-        private final String clientAddress;
+        private final Supplier<String> clientAddress;
 
-        private Admitted(Call call, Command<?> command, Optional<Session> session, String clientAddress) {
+        private Admitted(Call call, Command<?> command, Optional<Session> session, Supplier<String> clientAddress) {
             this.call = call;
             this.command = command;
             this.session = session;
