@@ -1,9 +1,11 @@
 package org.ccarm;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -146,26 +148,8 @@ public final class CcArmServer implements AutoCloseable {
         ConversationStore store = MeteredConversationStore.around(plainStore, metrics);
         AuditLog audit = new AuditLog();
         ConversationJson conversationJson = new ConversationJson(clock);
-        FixtureLoader fixtures = new FixtureLoader(conversationJson);
-        for (ServerConfig.DomainConfig domain : config.domains()) {
-            if (domain.fixture().isPresent()) {
-                URL fixture = domain.fixture().get();
-                int loaded = fixtures.load(domain.name(), fixture, store);
-                if (loaded < 0) {
-                    LOG.info("domain {}: the store has its fixture already; {} not loaded again", domain.name(), fixture);
-                } else {
-                    LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, fixture);
-                }
-            }
-        }
         OperatorDirectory operators = new OperatorDirectory(authentication, audit);
-        for (ServerConfig.DomainConfig domain : config.domains()) {
-            if (domain.operators().isPresent()) {
-                int loaded = operators.loadFixture(domain.name(), domain.operators().get());
-                LOG.info("domain {}: {}", domain.name(), loaded < 0 ? "the store has its operators already"
-                        : "loaded " + loaded + " operators from " + domain.operators().get());
-            }
-        }
+        loadFixtures(config.domains(), new FixtureLoader(conversationJson), store, operators);
         if (!auth.required()) {
             LOG.warn("auth.mode = off: every client may act as any operator; use it only where the network itself "
                     + "keeps strangers out");
@@ -196,7 +180,33 @@ public final class CcArmServer implements AutoCloseable {
             throw e;
         }
         LOG.info("ops listening on {}", ops.uri());
-        // once a second: close the websockets of sessions that expired, forget what expired in memory
+        return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
+                authentication, sessionHousekeeping(websockets, authentication));
+    }
+
+    /** Each domain's fixtures of conversations and of operators, loaded into a shared store once ever. */
+    private static void loadFixtures(List<ServerConfig.DomainConfig> domains, FixtureLoader conversations,
+                                     ConversationStore store, OperatorDirectory operators) throws IOException {
+        for (ServerConfig.DomainConfig domain : domains) {
+            if (domain.fixture().isPresent()) {
+                URL fixture = domain.fixture().get();
+                int loaded = conversations.load(domain.name(), fixture, store);
+                if (loaded < 0) {
+                    LOG.info("domain {}: the store has its fixture already; {} not loaded again", domain.name(), fixture);
+                } else {
+                    LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, fixture);
+                }
+            }
+            if (domain.operators().isPresent()) {
+                int loaded = operators.loadFixture(domain.name(), domain.operators().get());
+                LOG.info("domain {}: {}", domain.name(), loaded < 0 ? "the store has its operators already"
+                        : "loaded " + loaded + " operators from " + domain.operators().get());
+            }
+        }
+    }
+
+    /** Once a second: close the websockets of sessions that expired, and forget what expired in memory. */
+    private static ScheduledExecutorService sessionHousekeeping(WebSocketSessions websockets, Authentication authentication) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "session-housekeeping");
             thread.setDaemon(true);
@@ -210,8 +220,7 @@ public final class CcArmServer implements AutoCloseable {
                 LOG.warn("session housekeeping failed; trying again in a second: {}", e.toString());
             }
         }, 1, 1, TimeUnit.SECONDS);
-        return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
-                authentication, housekeeping);
+        return housekeeping;
     }
 
     /** Ready for traffic: not stopping, and the store answers within its timeout. */
