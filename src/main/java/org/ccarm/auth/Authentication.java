@@ -194,10 +194,6 @@ public final class Authentication implements AutoCloseable {
         store.purgeExpired(clock.instant(), policy.idle());
     }
 
-    public boolean isStoreReachable() {
-        return store.isReachable();
-    }
-
     /** The hash a session is known by: SHA-256 of the token, in hex. */
     public static String hashOf(String token) {
         MessageDigest digest = SHA_256.get();

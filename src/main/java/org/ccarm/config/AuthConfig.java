@@ -51,9 +51,4 @@ public record AuthConfig(boolean required, long idleMillis, long lifetimeMillis,
         return new AuthConfig(required, idleMillis, lifetimeMillis, maxFailuresPerOperator, maxFailuresPerAddress,
                 failureWindowMillis, allowedOrigins, trustedProxies);
     }
-
-    public AuthConfig withAllowedOrigins(List<String> origins) {
-        return new AuthConfig(required, idleMillis, lifetimeMillis, maxFailuresPerOperator, maxFailuresPerAddress,
-                failureWindowMillis, origins, trustedProxies);
-    }
 }
