@@ -24,6 +24,7 @@ import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.events.EventHub;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.FixtureLoader;
 import org.ccarm.feed.OperatorDirectory;
@@ -32,12 +33,14 @@ import org.ccarm.logging.AuditDurability;
 import org.ccarm.metrics.MeteredConversationStore;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
+import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.store.redis.RedisAuthStore;
 import org.ccarm.store.redis.RedisConversationStore;
 import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.WebOrigins;
+import org.ccarm.transport.http.EventStreams;
 import org.ccarm.transport.http.HttpRoutes;
 import org.ccarm.transport.http.HttpTransport;
 import org.ccarm.transport.http.RequestIds;
@@ -57,6 +60,8 @@ public final class CcArmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CcArmServer.class);
     /** Logins that may wait for a password check at once; more are answered 503 logins_busy. */
     private static final int LOGIN_QUEUE = 64;
+    /** How often quiet websockets and event streams are pinged. */
+    private static final long PING_SECONDS = 15;
 
     private final HttpTransport http;
     private final OpsServer ops;
@@ -66,12 +71,16 @@ public final class CcArmServer implements AutoCloseable {
     private final long drainMillis;
     private final Authentication authentication;
     private final ScheduledExecutorService housekeeping;
+    private final EventHub events;
+    private final EventStreams eventStreams;
     private ConversationStore ownedStore; // closed with the server when it opened it
     private AuthStore ownedAuthStore; // likewise
 
     private CcArmServer(HttpTransport http, OpsServer ops, CommandDispatcher dispatcher, Metrics metrics,
                         WebSocketSessions websockets, long drainMillis, Authentication authentication,
-                        ScheduledExecutorService housekeeping) {
+                        ScheduledExecutorService housekeeping, EventHub events, EventStreams eventStreams) {
+        this.events = events;
+        this.eventStreams = eventStreams;
         this.drainMillis = drainMillis;
         this.authentication = authentication;
         this.housekeeping = housekeeping;
@@ -98,10 +107,11 @@ public final class CcArmServer implements AutoCloseable {
     /** The one place the store is chosen from the configuration. */
     public static ConversationStore openStore(StoreConfig config) {
         if (!config.isRedis()) {
-            return new InMemoryConversationStore();
+            return new InMemoryConversationStore(config.eventsRetained());
         }
         ConversationStore store = RedisConversationStore.connect(new RedisConversationStore.Settings(
-                config.redisUrl(), config.prefix(), Duration.ofMillis(config.timeoutMillis()), config.waitReplicas()));
+                config.redisUrl(), config.prefix(), Duration.ofMillis(config.timeoutMillis()), config.waitReplicas(),
+                config.eventsRetained()));
         LOG.info("store: Redis at {} (keys {}:{{<domain>}}:..., timeout {} ms)", config.redisUrl().replaceAll("//[^@/]*@", "//***@"),
                 config.prefix(), config.timeoutMillis());
         return store;
@@ -161,15 +171,23 @@ public final class CcArmServer implements AutoCloseable {
         Limits limits = config.limits();
         RequestIds requestIds = new RequestIds();
         WebSocketSessions websockets = new WebSocketSessions();
+        EventHub events = new EventHub(store.events(), limits.eventQueue(), clock);
+        EventEncoder eventEncoder = new EventEncoder();
+        EventStreams eventStreams = new EventStreams();
         WebOrigins origins = new WebOrigins(auth.allowedOrigins());
         ClientAddresses clients = new ClientAddresses(auth.trustedProxies());
         FrameTransport.Dependencies frames = new FrameTransport.Dependencies(dispatcher, encoder, limits.maxBodyBytes(),
-                Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins, clients);
+                Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins, clients,
+                events, eventEncoder);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
                 new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
-                (context, path) -> FrameTransport.install(context, path, frames), operators, origins, clients);
-        // a session ended anywhere (logout, deletion) closes this instance's websockets acting in it
-        authentication.onSessionEnded(websockets::sessionEnded);
+                (context, path) -> FrameTransport.install(context, path, frames), operators, origins, clients, events,
+                eventEncoder, eventStreams);
+        // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it
+        authentication.onSessionEnded(hash -> {
+            websockets.sessionEnded(hash);
+            eventStreams.sessionEnded(hash);
+        });
         HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(), deps, requestIds,
                 metrics);
         OpsServer ops;
@@ -181,7 +199,7 @@ public final class CcArmServer implements AutoCloseable {
         }
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
-                authentication, sessionHousekeeping(websockets, authentication));
+                authentication, housekeeping(websockets, eventStreams, authentication), events, eventStreams);
     }
 
     /** Each domain's fixtures of conversations and of operators, loaded into a shared store once ever. */
@@ -205,8 +223,13 @@ public final class CcArmServer implements AutoCloseable {
         }
     }
 
-    /** Once a second: close the websockets of sessions that expired, and forget what expired in memory. */
-    private static ScheduledExecutorService sessionHousekeeping(WebSocketSessions websockets, Authentication authentication) {
+    /**
+     * Once a second: close the websockets and event streams of sessions that expired, and
+     * forget what expired in memory. Every 15 s: ping every websocket and event stream, so
+     * quiet subscribers stay connected through proxies and those that left are noticed.
+     */
+    private static ScheduledExecutorService housekeeping(WebSocketSessions websockets, EventStreams eventStreams,
+                                                         Authentication authentication) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "session-housekeeping");
             thread.setDaemon(true);
@@ -215,11 +238,16 @@ public final class CcArmServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 websockets.closeExpired(authentication::isAlive);
+                eventStreams.closeExpired(authentication::isAlive);
                 authentication.purgeExpired();
             } catch (RuntimeException e) {
                 LOG.warn("session housekeeping failed; trying again in a second: {}", e.toString());
             }
         }, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            websockets.pingAll();
+            eventStreams.pingAll();
+        }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         return housekeeping;
     }
 
@@ -258,6 +286,11 @@ public final class CcArmServer implements AutoCloseable {
         return http.openConnections();
     }
 
+    /** Event subscriptions open now on this instance (websockets and event streams). */
+    public int eventSubscriptions() {
+        return events.count();
+    }
+
     /** The operations listener's base URI, e.g. {@code http://127.0.0.1:9464/}. */
     public URI opsUri() {
         return ops.uri();
@@ -276,6 +309,8 @@ public final class CcArmServer implements AutoCloseable {
         drain();
         housekeeping.shutdownNow();
         websockets.closeAll();
+        eventStreams.closeAll();
+        events.close();
         try {
             http.close();
         } finally {

@@ -6,11 +6,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the audit trail to the {@code audit} logger, one line per entry:
  *
- * <pre>domain=demo cmd=call_unhold conversation=0647e098a4b48b05 version=2 operator=1001 session=1001 outcome=ok status=200 duration_us=85 transport=http request=k3j9x2-1a</pre>
+ * <pre>domain=demo cmd=call_unhold conversation=0647e098a4b48b05 version=2 seq=17 operator=1001 session=1001 outcome=ok status=200 duration_us=85 transport=http request=k3j9x2-1a</pre>
  *
  * A conversation's {@code version} rises by one with each of its changes, so the
  * lines of one conversation can be put back in the order of its changes whatever the
- * order they were written in. {@code operator} is who acted; {@code session} is whose
+ * order they were written in; {@code seq} is the change's event in the domain's stream
+ * ({@code -} when nothing changed), so events and lines match one to one. {@code operator} is who acted; {@code session} is whose
  * session asked ({@code -} without one): a supervisor acting for an operator shows both. Values are written by {@link AuditValue}: escaped
  * before they are cut, and never cut so that two values look alike.
  */
@@ -32,6 +33,12 @@ public final class AuditLog {
         line.append(" version=");
         if (entry.version() > 0) {
             line.append(entry.version());
+        } else {
+            line.append('-');
+        }
+        line.append(" seq=");
+        if (entry.seq() > 0) {
+            line.append(entry.seq());
         } else {
             line.append('-');
         }

@@ -4,10 +4,21 @@ package org.ccarm.callcontrol;
 public sealed interface TransitionResult {
 
     /**
-     * The transition happened; {@code after} is the new state (one version later), and
-     * {@code actingOperator} the operator it was done for.
+     * The transition happened; {@code after} is the new state (one version later),
+     * {@code actingOperator} the operator it was done for, and {@code seq} the place of
+     * its event in the domain's stream once a store recorded it (0 before).
      */
-    record Applied(Conversation after, String actingOperator) implements TransitionResult {}
+    record Applied(Conversation after, String actingOperator, long seq) implements TransitionResult {
+
+        public Applied(Conversation after, String actingOperator) {
+            this(after, actingOperator, 0);
+        }
+
+        /** The same change, recorded as event {@code recordedSeq}. */
+        public Applied recordedAs(long recordedSeq) {
+            return new Applied(after, actingOperator, recordedSeq);
+        }
+    }
 
     /**
      * A rule refused; nothing changed. {@code actingOperator} is null when none was

@@ -28,6 +28,7 @@ public final class CommandCatalog {
                                           Consumer<String> loginOutcomes) {
         List<Command<?>> commands = new ArrayList<>(ConversationCommands.over(store));
         commands.addAll(SessionCommands.over(authentication, loginOutcomes));
+        commands.addAll(EventCommands.all());
         return new CommandCatalog(commands);
     }
 

@@ -61,7 +61,7 @@ public final class ConversationCommand implements Command<ConversationArguments>
                     arguments.operatorId().orElse(null), 0);
         }
         if (result instanceof TransitionResult.Applied applied) {
-            return Outcome.done(id, applied.actingOperator(), applied.after().version());
+            return Outcome.done(id, applied.actingOperator(), applied.after().version(), applied.seq());
         }
         TransitionResult.Refused refused = (TransitionResult.Refused) result;
         String acting = refused.actingOperator() != null ? refused.actingOperator() : arguments.operatorId().orElse(null);

@@ -9,15 +9,15 @@ import org.ccarm.protocol.tree.Element;
  * What a command did: done, or refused with a reason and a detail (nothing changed).
  * Either way it names what the audit line records beyond the call itself: the
  * conversation and the acting operator, each null when the command has none or could
- * not resolve one, and the conversation's version (after the change; of the state a
- * refusal saw; 0 when there is none).
+ * not resolve one, the conversation's version (after the change; of the state a
+ * refusal saw; 0 when there is none) and the change's event seq (0 when nothing changed).
  *
  * <p>A few commands answer more than {@code ok}: {@code reply} is what {@code ok} holds
  * (login's session), {@code session} what the answer does to the client's session, and
  * {@code retryAfterSeconds}, when positive, when a refused client may try again.
  */
 public record Outcome(ErrorReason refusal, String detail, String conversationId, String actingOperator, long version,
-                      Element reply, SessionChange session, long retryAfterSeconds) {
+                      long seq, Element reply, SessionChange session, long retryAfterSeconds) {
 
     public Outcome {
         if (refusal != null) {
@@ -25,31 +25,31 @@ public record Outcome(ErrorReason refusal, String detail, String conversationId,
         }
     }
 
-    public static Outcome done(String conversationId, String actingOperator, long version) {
-        return new Outcome(null, null, conversationId, actingOperator, version, null, null, 0);
+    public static Outcome done(String conversationId, String actingOperator, long version, long seq) {
+        return new Outcome(null, null, conversationId, actingOperator, version, seq, null, null, 0);
     }
 
     /** Done, answering {@code reply} inside {@code ok} and changing the client's session. */
     public static Outcome done(String actingOperator, Element reply, SessionChange session) {
-        return new Outcome(null, null, null, actingOperator, 0, reply, session, 0);
+        return new Outcome(null, null, null, actingOperator, 0, 0, reply, session, 0);
     }
 
     public static Outcome refused(ErrorReason reason, String detail, String conversationId, String actingOperator,
                                   long version) {
         return new Outcome(Objects.requireNonNull(reason, "reason"), detail, conversationId, actingOperator, version,
-                null, null, 0);
+                0, null, null, 0);
     }
 
     /** The same refusal, telling the client to wait {@code seconds} before it tries again. */
     public Outcome retryAfter(long seconds) {
-        return new Outcome(refusal, detail, conversationId, actingOperator, version, reply, session, seconds);
+        return new Outcome(refusal, detail, conversationId, actingOperator, version, seq, reply, session, seconds);
     }
 
     /** Without {@code reply}, which may hold a session's token. */
     @Override
     public String toString() {
         return "Outcome[refusal=" + refusal + ", detail=" + detail + ", conversation=" + conversationId + ", acting="
-                + actingOperator + ", version=" + version + ", session=" + session + "]";
+                + actingOperator + ", version=" + version + ", seq=" + seq + ", session=" + session + "]";
     }
 
     public boolean isDone() {

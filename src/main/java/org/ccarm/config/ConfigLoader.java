@@ -85,7 +85,8 @@ public final class ConfigLoader {
                 settings.number("limits.body-timeout-ms", d.bodyTimeoutMillis()),
                 settings.integer("limits.min-body-bytes-per-second", d.minBodyBytesPerSecond()),
                 settings.integer("limits.max-header-bytes", d.maxHeaderBytes()),
-                settings.number("limits.websocket-idle-timeout-ms", d.websocketIdleMillis()));
+                settings.number("limits.websocket-idle-timeout-ms", d.websocketIdleMillis()),
+                settings.integer("limits.event-queue", d.eventQueue()));
         ServerConfig config = new ServerConfig(
                 settings.string("http.host", "127.0.0.1"),
                 settings.integer("http.port", 8080),
@@ -97,7 +98,8 @@ public final class ConfigLoader {
                         settings.string("store.redis.url", StoreConfig.MEMORY.redisUrl()),
                         settings.number("store.timeout-ms", StoreConfig.MEMORY.timeoutMillis()),
                         settings.string("store.redis.prefix", StoreConfig.MEMORY.prefix()),
-                        settings.integer("store.redis.wait-replicas", StoreConfig.MEMORY.waitReplicas())),
+                        settings.integer("store.redis.wait-replicas", StoreConfig.MEMORY.waitReplicas()),
+                        settings.integer("store.events-retained", StoreConfig.DEFAULT_EVENTS_RETAINED)),
                 new OpsConfig(
                         settings.string("ops.host", OpsConfig.DEFAULTS.host()),
                         settings.integer("ops.port", OpsConfig.DEFAULTS.port()),

@@ -13,11 +13,20 @@ package org.ccarm.config;
  * @param minBodyBytesPerSecond    and at least this fast, after its first two seconds
  * @param maxHeaderBytes           the largest request head (request line and headers)
  * @param websocketIdleMillis      a websocket without any traffic for this long is closed
+ * @param eventQueue               live events a subscriber may leave unread; one more ends its subscription
  */
 public record Limits(int maxBodyBytes, int maxConnections, int maxConnectionsPerAddress, long headerTimeoutMillis,
-                     long bodyTimeoutMillis, int minBodyBytesPerSecond, int maxHeaderBytes, long websocketIdleMillis) {
+                     long bodyTimeoutMillis, int minBodyBytesPerSecond, int maxHeaderBytes, long websocketIdleMillis,
+                     int eventQueue) {
 
-    public static final Limits DEFAULTS = new Limits(64 * 1024, 10_000, 1_000, 10_000, 10_000, 256, 8_192, 300_000);
+    public static final Limits DEFAULTS = new Limits(64 * 1024, 10_000, 1_000, 10_000, 10_000, 256, 8_192, 300_000, 1_024);
+
+    /** With the default event queue. */
+    public Limits(int maxBodyBytes, int maxConnections, int maxConnectionsPerAddress, long headerTimeoutMillis,
+                  long bodyTimeoutMillis, int minBodyBytesPerSecond, int maxHeaderBytes, long websocketIdleMillis) {
+        this(maxBodyBytes, maxConnections, maxConnectionsPerAddress, headerTimeoutMillis, bodyTimeoutMillis,
+                minBodyBytesPerSecond, maxHeaderBytes, websocketIdleMillis, 1_024);
+    }
 
     public Limits {
         positive("limits.max-body-bytes", maxBodyBytes);
@@ -32,6 +41,7 @@ public record Limits(int maxBodyBytes, int maxConnections, int maxConnectionsPer
             throw new IllegalArgumentException("'limits.max-header-bytes' must be at least 1024");
         }
         positive("limits.websocket-idle-timeout-ms", websocketIdleMillis);
+        positive("limits.event-queue", eventQueue);
     }
 
     private static void positive(String key, long value) {

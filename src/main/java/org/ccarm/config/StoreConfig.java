@@ -11,10 +11,18 @@ import java.util.Objects;
  * @param timeoutMillis the budget of one command's store work as a whole
  * @param prefix        the first part of every key ({@code ccarm:{demo}:conv:<id>})
  * @param waitReplicas  a change counts once this many replicas confirm it (Redis WAIT); 0 does not wait
+ * @param eventsRetained the events each domain's stream keeps for subscribers that resume with {@code since}
  */
-public record StoreConfig(String kind, String redisUrl, long timeoutMillis, String prefix, int waitReplicas) {
+public record StoreConfig(String kind, String redisUrl, long timeoutMillis, String prefix, int waitReplicas,
+                          int eventsRetained) {
 
+    public static final int DEFAULT_EVENTS_RETAINED = 10_000;
     public static final StoreConfig MEMORY = new StoreConfig("memory", "redis://127.0.0.1:6379", 1_000, "ccarm", 0);
+
+    /** Retaining the default number of events. */
+    public StoreConfig(String kind, String redisUrl, long timeoutMillis, String prefix, int waitReplicas) {
+        this(kind, redisUrl, timeoutMillis, prefix, waitReplicas, DEFAULT_EVENTS_RETAINED);
+    }
 
     public StoreConfig {
         Objects.requireNonNull(redisUrl, "redisUrl");
@@ -29,6 +37,9 @@ public record StoreConfig(String kind, String redisUrl, long timeoutMillis, Stri
         }
         if (waitReplicas < 0) {
             throw new IllegalArgumentException("'store.redis.wait-replicas' must not be negative");
+        }
+        if (eventsRetained < 1) {
+            throw new IllegalArgumentException("'store.events-retained' must be positive");
         }
     }
 

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.Authentication;
@@ -137,7 +136,7 @@ public final class CommandDispatcher {
         if (mediaType.isPresent()) {
             return new Admission.Answered(refuse(call, mediaType.get().reason(), mediaType.get().detail(), sessionOperator));
         }
-        return new Admitted(call, command, session, checks::clientAddress);
+        return new Admitted(call, command, session, checks);
     }
 
     /**
@@ -162,6 +161,7 @@ public final class CommandDispatcher {
         long nanos = System.nanoTime() - call.startNanos();
         audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
                 outcome == null ? null : outcome.conversationId(), outcome == null ? 0 : outcome.version(),
+                outcome == null ? 0 : outcome.seq(),
                 outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(), nanos / 1_000,
                 call.requestId(), sessionOperator));
         metrics.commandAnswered(call.domain(), call.command(), call.transport(), answer.status(), nanos);
@@ -172,13 +172,13 @@ public final class CommandDispatcher {
         private final Call call;
         private final Command<?> command;
         private final Optional<Session> session;
-        private final Supplier<String> clientAddress;
+        private final TransportChecks checks;
 
-        private Admitted(Call call, Command<?> command, Optional<Session> session, Supplier<String> clientAddress) {
+        private Admitted(Call call, Command<?> command, Optional<Session> session, TransportChecks checks) {
             this.call = call;
             this.command = command;
             this.session = session;
-            this.clientAddress = clientAddress;
+            this.checks = checks;
             metrics.commandAdmitted();
         }
 
@@ -195,11 +195,21 @@ public final class CommandDispatcher {
 
         /** Decodes the {@code in} document and runs the command. */
         public Answer execute(WireFormat format, byte[] body, Charset charset) {
+            return complete(() -> decoder.decode(command.name(), format, body, charset));
+        }
+
+        /** Runs the command on arguments the transport read itself (the query of the event stream). */
+        public Answer execute(CommandInput input) {
+            return complete(() -> input);
+        }
+
+        private Answer complete(Decoding decoding) {
             Outcome outcome = null;
             Answer answer;
             try {
-                CommandInput input = decoder.decode(command.name(), format, body, charset);
-                outcome = run(command, input, new CommandContext(call.domain(), clock.instant(), session, clientAddress));
+                CommandInput input = decoding.input();
+                outcome = run(command, input, new CommandContext(call.domain(), clock.instant(), session,
+                        checks::clientAddress, checks.eventChannel()));
                 answer = answerOf(call, outcome);
             } catch (ProtocolException e) {
                 answer = Answer.error(call.command(), true, e.reason(), e.detail());
@@ -213,6 +223,12 @@ public final class CommandDispatcher {
             audit(call, answer, outcome, session.map(Session::operatorId).orElse(null));
             return answer;
         }
+    }
+
+    /** How a call's {@code in} document becomes its input: decoded from the body, or given. */
+    @FunctionalInterface
+    private interface Decoding {
+        CommandInput input() throws ProtocolException;
     }
 
     private static Answer answerOf(Call call, Outcome outcome) {

@@ -1,6 +1,7 @@
 package org.ccarm.dispatch;
 
 import java.util.Optional;
+import org.ccarm.command.EventChannel;
 
 /**
  * The checks only a transport can make, asked by the dispatcher in the protocol's order
@@ -35,6 +36,11 @@ public interface TransportChecks {
      * authenticated by cookie must also name one (a form a browser posts by itself has none of them).
      */
     default Optional<Rejection> mediaType(Optional<Credentials> credentials) {
+        return Optional.empty();
+    }
+
+    /** The connection's channel for events, when it stays open to carry them (the websocket's); empty otherwise. */
+    default Optional<EventChannel> eventChannel() {
         return Optional.empty();
     }
 

@@ -161,7 +161,7 @@ public final class OperatorDirectory {
     }
 
     private void audit(String domain, String id, String change, String outcome, int status, long start, String requestId) {
-        audit.record(new AuditEntry("feed", domain, change, null, 0, id, outcome, status,
+        audit.record(new AuditEntry("feed", domain, change, null, 0, 0, id, outcome, status,
                 (System.nanoTime() - start) / 1_000, requestId, null));
     }
 }

@@ -1,7 +1,6 @@
 package org.ccarm.feed;
 
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
@@ -48,24 +47,22 @@ public final class SwitchFeed {
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
         }
-        audit(key, "feed_put", put.stored().version(), put.created() ? "created" : "replaced", put.created() ? 201 : 200, start,
-                requestId);
+        audit(key, "feed_put", put.stored().version(), put.seq(), put.created() ? "created" : "replaced",
+                put.created() ? 201 : 200, start, requestId);
         return new Reported(put.created(), put.stored());
     }
 
     /** Ends a conversation; false when there was none. */
     public boolean end(ConversationKey key, String requestId) throws FeedUnavailableException {
         long start = System.nanoTime();
-        OptionalLong version;
+        Optional<ConversationStore.Removed> removed;
         try {
-            version = store.remove(key);
+            removed = store.remove(key);
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
         }
-        if (version.isPresent()) {
-            audit(key, "feed_delete", version.getAsLong(), "ended", 204, start, requestId);
-        }
-        return version.isPresent();
+        removed.ifPresent(ended -> audit(key, "feed_delete", ended.version(), ended.seq(), "ended", 204, start, requestId));
+        return removed.isPresent();
     }
 
     /** The feed's JSON, for the transport that answers it. */
@@ -79,9 +76,9 @@ public final class SwitchFeed {
                 : "the store cannot be reached now; nothing was changed; try again shortly", e);
     }
 
-    private void audit(ConversationKey key, String change, long version, String outcome, int status, long start,
+    private void audit(ConversationKey key, String change, long version, long seq, String outcome, int status, long start,
                        String requestId) {
-        audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, null, outcome, status,
-                (System.nanoTime() - start) / 1_000, requestId, null));
+        audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, seq, null, outcome,
+                status, (System.nanoTime() - start) / 1_000, requestId, null));
     }
 }

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
+import org.ccarm.events.EventLog;
 import java.util.function.Supplier;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
@@ -74,7 +74,7 @@ public final class MeteredConversationStore implements ConversationStore {
     }
 
     @Override
-    public OptionalLong remove(ConversationKey key) {
+    public Optional<Removed> remove(ConversationKey key) {
         return remove.run(() -> store.remove(key));
     }
 
@@ -86,6 +86,11 @@ public final class MeteredConversationStore implements ConversationStore {
     @Override
     public int loadFixtureOnce(String domain, List<Conversation> conversations) {
         return store.loadFixtureOnce(domain, conversations);
+    }
+
+    @Override
+    public EventLog events() {
+        return store.events();
     }
 
     @Override

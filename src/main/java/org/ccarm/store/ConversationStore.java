@@ -2,11 +2,11 @@ package org.ccarm.store;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.events.EventLog;
 
 /**
  * The conversations of every domain this server serves. Implementations are
@@ -17,8 +17,14 @@ import org.ccarm.callcontrol.TransitionResult;
  */
 public interface ConversationStore extends AutoCloseable {
 
-    /** What {@link #put} did: created or replaced the conversation, now at {@code stored}'s version. */
-    record Put(boolean created, Conversation stored) {}
+    /**
+     * What {@link #put} did: created or replaced the conversation, now at {@code stored}'s
+     * version; {@code seq} is its event's place in the domain's stream.
+     */
+    record Put(boolean created, Conversation stored, long seq) {}
+
+    /** What {@link #remove} did: ended the conversation with its last {@code version}, event {@code seq}. */
+    record Removed(long version, long seq) {}
 
     Optional<Conversation> find(ConversationKey key);
 
@@ -28,8 +34,8 @@ public interface ConversationStore extends AutoCloseable {
      */
     Put put(Conversation conversation);
 
-    /** Ends a conversation; the version of that last change, or empty when there was none. */
-    OptionalLong remove(ConversationKey key);
+    /** Ends a conversation; that last change, or empty when there was none. */
+    Optional<Removed> remove(ConversationKey key);
 
     /**
      * Applies {@code transition} to the conversation atomically. A conversation that
@@ -44,6 +50,13 @@ public interface ConversationStore extends AutoCloseable {
      * many were loaded, or -1 when the domain's fixture had been loaded before.
      */
     int loadFixtureOnce(String domain, List<Conversation> conversations);
+
+    /**
+     * The stream of every change above: each {@link #apply} that applied, {@link #put} and
+     * {@link #remove} records its event here atomically with the change (a fixture's load
+     * records none: a subscription's snapshot shows what it loaded).
+     */
+    EventLog events();
 
     /** Whether the store answers now (for readiness); never throws. */
     boolean isReachable();

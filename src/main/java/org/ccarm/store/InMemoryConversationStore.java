@@ -1,9 +1,10 @@
 package org.ccarm.store;
 
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.ccarm.callcontrol.Conversation;
@@ -11,6 +12,8 @@ import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.events.ChangeEvents;
+import org.ccarm.events.EventLog;
 
 /**
  * A store in this process's memory: one concurrent map per domain, one {@link Slot}
@@ -22,7 +25,21 @@ import org.ccarm.callcontrol.TransitionResult;
  */
 public final class InMemoryConversationStore implements ConversationStore {
 
+    /** Events each domain's stream keeps for subscribers that resume, unless told otherwise. */
+    public static final int DEFAULT_RETAINED_EVENTS = 10_000;
+    private static final int SNAPSHOT_BATCH = 256;
+
     private final ConcurrentMap<String, ConcurrentMap<String, Slot>> domains = new ConcurrentHashMap<>();
+    private final InMemoryEventLog events;
+
+    public InMemoryConversationStore() {
+        this(DEFAULT_RETAINED_EVENTS);
+    }
+
+    /** A store whose streams each retain the last {@code retainedEvents} events. */
+    public InMemoryConversationStore(int retainedEvents) {
+        this.events = new InMemoryEventLog(retainedEvents, this::conversations);
+    }
 
     @Override
     public Optional<Conversation> find(ConversationKey key) {
@@ -32,28 +49,32 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     @Override
     public Put put(Conversation conversation) {
-        long[] version = new long[1];
+        long[] versionAndSeq = new long[2];
         domains.computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
                 .compute(conversation.id(), (id, old) -> {
-                    version[0] = old == null ? 1 : old.retire() + 1;
-                    return new Slot(conversation, version[0]);
+                    versionAndSeq[0] = old == null ? 1 : old.retire() + 1;
+                    // recorded under the map's lock of this conversation: the change and its event together
+                    versionAndSeq[1] = events.record(ChangeEvents.put(conversation, now())).seq();
+                    return new Slot(conversation, versionAndSeq[0], events);
                 });
-        return new Put(version[0] == 1, Conversation.of(conversation.domain(), conversation.id(),
-                conversation.operators(), conversation.hold(), version[0]));
+        return new Put(versionAndSeq[0] == 1, Conversation.of(conversation.domain(), conversation.id(),
+                conversation.operators(), conversation.hold(), versionAndSeq[0]), versionAndSeq[1]);
     }
 
     @Override
-    public OptionalLong remove(ConversationKey key) {
+    public Optional<Removed> remove(ConversationKey key) {
         ConcurrentMap<String, Slot> conversations = domains.get(key.domain());
         if (conversations == null) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
-        long[] ended = {-1};
+        Removed[] removed = {null};
         conversations.computeIfPresent(key.conversationId(), (id, old) -> {
-            ended[0] = old.retire() + 1;
+            long version = old.retire() + 1;
+            long seq = events.record(ChangeEvents.removed(key, old.operators, now())).seq();
+            removed[0] = new Removed(version, seq);
             return null;
         });
-        return ended[0] < 0 ? OptionalLong.empty() : OptionalLong.of(ended[0]);
+        return Optional.ofNullable(removed[0]);
     }
 
     @Override
@@ -77,11 +98,27 @@ public final class InMemoryConversationStore implements ConversationStore {
         ConcurrentMap<String, Slot> slots = domains.computeIfAbsent(domain, d -> new ConcurrentHashMap<>());
         int loaded = 0;
         for (Conversation conversation : conversations) {
-            if (slots.putIfAbsent(conversation.id(), new Slot(conversation, 1)) == null) {
+            if (slots.putIfAbsent(conversation.id(), new Slot(conversation, 1, events)) == null) {
                 loaded++;
             }
         }
         return loaded;
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
+
+    /** The domain's conversations as they are now, in batches (a conversation changing meanwhile may show either state). */
+    private Iterator<List<Conversation>> conversations(String domain) {
+        ConcurrentMap<String, Slot> slots = domains.getOrDefault(domain, new ConcurrentHashMap<>());
+        return InMemoryEventLog.batches(slots.values().stream().map(Slot::current).filter(Objects::nonNull).iterator(),
+                SNAPSHOT_BATCH);
+    }
+
+    private static Instant now() {
+        return Instant.ofEpochMilli(System.currentTimeMillis());
     }
 
     /** How many conversations the store holds, over all domains. */
@@ -120,12 +157,14 @@ public final class InMemoryConversationStore implements ConversationStore {
         private final String domain;
         private final String id;
         private final List<String> operators;
+        private final InMemoryEventLog events;
         private int holder = NOT_HELD; // guarded by this, like every field below
         private long heldSinceMillis;
         private long version;
         private boolean retired;
 
-        Slot(Conversation conversation, long version) {
+        Slot(Conversation conversation, long version, InMemoryEventLog events) {
+            this.events = events;
             this.domain = conversation.domain();
             this.id = conversation.id();
             this.operators = conversation.operators();
@@ -147,6 +186,8 @@ public final class InMemoryConversationStore implements ConversationStore {
             if (result instanceof TransitionResult.Applied applied) {
                 record(applied.after()); // a transition changes the hold, never the call
                 version = applied.after().version();
+                // recorded under this slot's lock: the change and its event happen together
+                return applied.recordedAs(events.record(ChangeEvents.applied(applied, now())).seq());
             }
             return result;
         }

@@ -86,7 +86,7 @@ class AuditDurabilityEndToEndTest {
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
             List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
             Set<String> audited = ConcurrentHashMap.newKeySet();
-            Pattern ok = Pattern.compile("conversation=(k\\d+) version=2 operator=1001 session=- outcome=ok status=200");
+            Pattern ok = Pattern.compile("conversation=(k\\d+) version=2 seq=\\d+ operator=1001 session=- outcome=ok status=200");
             for (String line : lines) {
                 Matcher m = ok.matcher(line);
                 if (m.find()) {

@@ -27,7 +27,7 @@ class AuditEndToEndTest {
         List<String> lines = audit.lines();
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("domain=demo cmd=call_unhold conversation=" + id
-                + " version=2 operator=1002 session=- outcome=ok status=200 duration_us=\\d+ transport=http request=\\S+"), lines.get(0));
+                + " version=2 seq=\\d+ operator=1002 session=- outcome=ok status=200 duration_us=\\d+ transport=http request=\\S+"), lines.get(0));
     }
 
     @Test
@@ -38,8 +38,8 @@ class AuditEndToEndTest {
         SERVER.post("nowhere", "call_unhold", "<in/>").then().statusCode(404);
         List<String> lines = audit.lines();
         assertEquals(4, lines.size(), lines.toString());
-        assertTrue(lines.get(0).contains("conversation=no-such version=- operator=1001 session=- outcome=cannot_perform_cmd status=403"), lines.get(0));
-        assertTrue(lines.get(1).contains("conversation=- version=- operator=- session=- outcome=malformed_xml status=400"), lines.get(1));
+        assertTrue(lines.get(0).contains("conversation=no-such version=- seq=- operator=1001 session=- outcome=cannot_perform_cmd status=403"), lines.get(0));
+        assertTrue(lines.get(1).contains("conversation=- version=- seq=- operator=- session=- outcome=malformed_xml status=400"), lines.get(1));
         assertTrue(lines.get(2).contains("outcome=method_not_allowed status=405"), lines.get(2));
         assertTrue(lines.get(3).startsWith("domain=nowhere cmd=call_unhold"), lines.get(3));
     }
@@ -50,7 +50,7 @@ class AuditEndToEndTest {
         List<String> lines = audit.lines();
         assertEquals(1, lines.size(), lines.toString());
         String line = lines.get(0);
-        assertTrue(line.startsWith("domain=demo cmd=call_unhold conversation=\"evil\\u000adomain=x outcome=ok\" version=- operator=- session=- "
+        assertTrue(line.startsWith("domain=demo cmd=call_unhold conversation=\"evil\\u000adomain=x outcome=ok\" version=- seq=- operator=- session=- "
                 + "outcome=cannot_perform_cmd status=403 "), line);
         assertTrue(line.indexOf('\n') < 0, line);
     }

@@ -37,11 +37,17 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final ServerConfig config;
-    private final InMemoryConversationStore store = new InMemoryConversationStore();
+    private final InMemoryConversationStore store;
     private CcArmServer server;
 
     public RunningServer(ServerConfig config) {
+        this(config, new InMemoryConversationStore());
+    }
+
+    /** On this store (e.g. one that retains few events). */
+    public RunningServer(ServerConfig config, InMemoryConversationStore store) {
         this.config = config;
+        this.store = store;
     }
 
     /** Domains {@code demo} and {@code other}, the switch feed on with {@link #TOKEN}. */
@@ -71,6 +77,11 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
     /** Connections open now, as the server counts them for its limits. */
     public int openConnections() {
         return server.openConnections();
+    }
+
+    /** Event subscriptions open on the server now (websockets and event streams). */
+    public int eventSubscriptions() {
+        return server.eventSubscriptions();
     }
 
     /** The store behind the server, to set up and inspect conversations directly. */

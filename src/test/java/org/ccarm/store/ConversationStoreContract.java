@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
@@ -18,6 +17,8 @@ import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.events.ConversationEvent;
+import org.ccarm.events.EventLog;
 import org.ccarm.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ abstract class ConversationStoreContract {
         Conversation c = free("demo", id(), "1001");
         store.put(c);
         hold(c, "1001");
-        assertEquals(OptionalLong.of(3), store.remove(c.key()));
+        assertEquals(Optional.of(3L), store.remove(c.key()).map(ConversationStore.Removed::version));
         assertTrue(store.remove(c.key()).isEmpty());
         assertTrue(store.remove(new ConversationKey("nowhere", c.id())).isEmpty());
         assertInstanceOf(TransitionResult.Refused.class, release(c, null));
@@ -197,11 +198,124 @@ abstract class ConversationStoreContract {
             Conversation c = heldBy("1001", "demo", id(), "1001");
             store.put(c);
             List<Object> results = Race.run(2, i -> () -> i == 0 ? release(c, null) : store.remove(c.key()));
-            OptionalLong ended = (OptionalLong) results.get(1);
+            @SuppressWarnings("unchecked")
+            Optional<ConversationStore.Removed> ended = (Optional<ConversationStore.Removed>) results.get(1);
             TransitionResult release = (TransitionResult) results.get(0);
             assertTrue(ended.isPresent());
-            assertEquals(release instanceof TransitionResult.Applied ? 3 : 2, ended.getAsLong(), release.toString());
+            assertEquals(release instanceof TransitionResult.Applied ? 3 : 2, ended.get().version(), release.toString());
             assertTrue(store.find(c.key()).isEmpty());
         }
+    }
+    // the store's event streams: one event per change, recorded with it, numbered without gaps
+
+    private List<ConversationEvent> eventsOf(String domain) {
+        EventLog.Position position = store.events().position(domain);
+        return store.events().after(domain, position.epoch(), 0, 10_000).orElseThrow();
+    }
+
+    @Test
+    void everyChangeRecordsExactlyOneEventAndARefusalNone() {
+        String domain = "events-" + id();
+        Conversation c = free(domain, "c1", "1001", "1002");
+        ConversationStore.Put put = store.put(c);
+        TransitionResult held = hold(c, "1002");
+        TransitionResult released = release(c, "1001");
+        assertInstanceOf(TransitionResult.Refused.class, release(c, null), "not on hold: refused, no event");
+        Optional<ConversationStore.Removed> removed = store.remove(c.key());
+        assertTrue(store.remove(c.key()).isEmpty(), "nothing to end: no event");
+
+        List<ConversationEvent> events = eventsOf(domain);
+        assertEquals(List.of(1L, 2L, 3L, 4L), events.stream().map(ConversationEvent::seq).toList());
+        assertEquals(List.of(put.seq(), ((TransitionResult.Applied) held).seq(), ((TransitionResult.Applied) released).seq(),
+                removed.orElseThrow().seq()), List.of(1L, 2L, 3L, 4L), "each change knows its event's seq");
+        assertEquals(List.of("working", "hold", "working", "released"),
+                events.stream().map(e -> e.status().wire()).toList());
+        assertEquals(java.util.Arrays.asList(null, "1002", "1001", null),
+                events.stream().map(ConversationEvent::operatorId).toList(), "holder, releaser; none for the feed");
+        assertEquals(AT, events.get(1).at(), "a hold's event is at the hold's start");
+        for (ConversationEvent event : events) {
+            assertEquals("c1", event.conversationId());
+            assertEquals(List.of("1001", "1002"), event.operators(), "routed by the conversation's operators");
+            assertEquals(store.events().position(domain).epoch(), event.epoch());
+        }
+        assertEquals(4, store.events().position(domain).lastSeq());
+    }
+
+    @Test
+    void aReplayIsRefusedWhenItCannotBeWithoutAGap() {
+        String domain = "events-" + id();
+        Conversation c = free(domain, "c1", "1001");
+        store.put(c);
+        hold(c, null);
+        EventLog.Position position = store.events().position(domain);
+        assertEquals(2, position.lastSeq());
+        assertEquals(List.of(2L), store.events().after(domain, position.epoch(), 1, 10).orElseThrow().stream()
+                .map(ConversationEvent::seq).toList());
+        assertEquals(List.of(), store.events().after(domain, position.epoch(), 2, 10).orElseThrow(), "up to date");
+        assertTrue(store.events().after(domain, position.epoch(), 3, 10).isEmpty(), "newer than the stream");
+        assertTrue(store.events().after(domain, "another-epoch", 1, 10).isEmpty(), "another epoch");
+        assertTrue(store.events().after(domain + "-x", position.epoch(), 0, 10).isEmpty(), "another domain's epoch");
+    }
+
+    @Test
+    void concurrentChangesInOneDomainGetDistinctSeqsWithoutGaps() throws Exception {
+        String domain = "events-" + id();
+        int conversations = 8;
+        for (int i = 0; i < conversations; i++) {
+            store.put(free(domain, "c" + i, "1001"));
+        }
+        List<List<Long>> seqs = Race.run(conversations, i -> () -> {
+            Conversation c = free(domain, "c" + i, "1001");
+            List<Long> mine = new java.util.ArrayList<>();
+            for (int round = 0; round < 25; round++) {
+                mine.add(((TransitionResult.Applied) hold(c, null)).seq());
+                mine.add(((TransitionResult.Applied) release(c, null)).seq());
+            }
+            return mine;
+        });
+        List<Long> all = seqs.stream().flatMap(List::stream).sorted().toList();
+        int changes = conversations * 50;
+        assertEquals(java.util.stream.LongStream.rangeClosed(conversations + 1, conversations + changes).boxed().toList(), all);
+        List<ConversationEvent> events = eventsOf(domain);
+        assertEquals(conversations + changes, events.size());
+        for (int i = 0; i < seqs.size(); i++) {
+            for (long seq : seqs.get(i)) {
+                assertEquals("c" + i, events.get((int) seq - 1).conversationId(), "event " + seq + " is the change that got it");
+            }
+        }
+    }
+
+    @Test
+    void theTailHearsAChangeMadeWhileItWaits() throws Exception {
+        String domain = "events-" + id();
+        long last = store.events().position(domain).lastSeq();
+        java.util.concurrent.CompletableFuture<List<ConversationEvent>> heard = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return store.events().next(java.util.Map.of(domain, last), 100, 5_000);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        store.put(heldBy("1001", domain, "c1", "1001"));
+        List<ConversationEvent> events = heard.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, events.size());
+        assertEquals("hold", events.get(0).status().wire());
+        assertEquals(last + 1, events.get(0).seq());
+    }
+
+    @Test
+    void aSnapshotListsTheDomainsConversationsAsTheyAre() {
+        String domain = "events-" + id();
+        for (int i = 0; i < 700; i++) {
+            store.put(i % 2 == 0 ? heldBy("1001", domain, "c" + i, "1001") : free(domain, "c" + i, "1002"));
+        }
+        store.remove(new ConversationKey(domain, "c0"));
+        java.util.Map<String, Conversation> seen = new java.util.HashMap<>();
+        store.events().snapshot(domain).forEachRemaining(batch -> batch.forEach(c -> seen.put(c.id(), c)));
+        assertEquals(699, seen.size());
+        assertTrue(seen.get("c2").isOnHold());
+        assertFalse(seen.get("c1").isOnHold());
+        assertFalse(seen.containsKey("c0"), "an ended conversation is not in the snapshot");
     }
 }

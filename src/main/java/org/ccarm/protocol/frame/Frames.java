@@ -9,6 +9,7 @@ import org.ccarm.protocol.ErrorReason;
  * <pre>
  * request   01 0000000185 0019 call_unhold␣␣␣…(32 wide)  body
  * response  01 0000000218 0019 200                        body
+ * event     01 0000000231 0000 event␣␣␣…(32 wide)        body
  * </pre>
  *
  * Reading is lenient, as real clients are: fields by position, the command name
@@ -27,6 +28,9 @@ public final class Frames {
     private static final int COMMAND_START = 16;
     private static final int COMMAND_WIDTH = 32;
     private static final int RESPONSE_HEADER = 19; // version 2 + length 10 + id 4 + status 3
+    private static final int REQUEST_HEADER = 48; // version 2 + length 10 + id 4 + command 32
+    /** An event's name and id: laid out as a request, so a client tells it from a response by characters 16-18. */
+    private static final String EVENT = "event" + " ".repeat(COMMAND_WIDTH - "event".length());
 
     private Frames() {}
 
@@ -70,6 +74,14 @@ public final class Frames {
         String length = Integer.toString(RESPONSE_HEADER + body.length);
         frame.append(VERSION).append("0".repeat(10 - length.length())).append(length)
                 .append(id).append(status);
+        return frame.append(new String(body, StandardCharsets.UTF_8)).toString();
+    }
+
+    /** An event frame the server pushes: laid out as a request frame named {@code event}, id {@code 0000}. */
+    public static String writeEvent(byte[] body) {
+        StringBuilder frame = new StringBuilder(REQUEST_HEADER + body.length);
+        String length = Integer.toString(REQUEST_HEADER + body.length);
+        frame.append(VERSION).append("0".repeat(10 - length.length())).append(length).append(NO_ID).append(EVENT);
         return frame.append(new String(body, StandardCharsets.UTF_8)).toString();
     }
 

@@ -4,17 +4,22 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.events.ChangeEvents;
+import org.ccarm.events.ConversationEvent;
+import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -32,8 +37,16 @@ import org.ccarm.store.StoreUnavailableException;
  */
 public final class RedisConversationStore implements ConversationStore {
 
-    /** How to reach Redis and how long to wait for it. */
-    public record Settings(String url, String prefix, Duration timeout, int waitReplicas) {}
+    /**
+     * How to reach Redis and how long to wait for it; each domain's event stream keeps
+     * about {@code retainedEvents} events (trimmed approximately, so a little more).
+     */
+    public record Settings(String url, String prefix, Duration timeout, int waitReplicas, int retainedEvents) {
+
+        public Settings(String url, String prefix, Duration timeout, int waitReplicas) {
+            this(url, prefix, timeout, waitReplicas, InMemoryConversationStore.DEFAULT_RETAINED_EVENTS);
+        }
+    }
 
     private static final String NOT_HELD = "";
 
@@ -41,12 +54,14 @@ public final class RedisConversationStore implements ConversationStore {
     private final RedisAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final int waitReplicas;
+    private final RedisEventLog events;
 
     private RedisConversationStore(RedisLink link, Settings settings) {
         this.link = link;
         this.redis = link.commands();
         this.keys = new RedisKeys(settings.prefix());
         this.waitReplicas = settings.waitReplicas();
+        this.events = new RedisEventLog(link, keys, settings.retainedEvents());
     }
 
     /** Connects (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL); fails when Redis cannot be reached now. */
@@ -77,13 +92,13 @@ public final class RedisConversationStore implements ConversationStore {
             }
             Conversation after = applied.after();
             Optional<Hold> hold = after.hold();
-            Long recorded = script(Scripts.COMPARE_AND_SET, ScriptOutputType.INTEGER, deadline,
-                    new String[] {keys.conversation(key)},
-                    Long.toString(current.get().version()), Long.toString(after.version()),
-                    hold.map(Hold::heldBy).orElse(NOT_HELD), hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse(""));
-            if (recorded == 1) {
+            Long seq = script(Scripts.COMPARE_AND_SET, ScriptOutputType.INTEGER, deadline, changeKeys(key),
+                    withEvent(ChangeEvents.applied(applied, now()), Long.toString(current.get().version()),
+                            Long.toString(after.version()), hold.map(Hold::heldBy).orElse(NOT_HELD),
+                            hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse("")));
+            if (seq > 0) {
                 replicated(deadline);
-                return result;
+                return applied.recordedAs(seq);
             }
             // another instance changed the conversation since it was read: decide again on what is there now
         }
@@ -93,24 +108,57 @@ public final class RedisConversationStore implements ConversationStore {
     public Put put(Conversation conversation) {
         long deadline = deadline();
         Optional<Hold> hold = conversation.hold();
-        List<Long> result = script(Scripts.PUT, ScriptOutputType.MULTI, deadline,
-                new String[] {keys.conversation(conversation.key())}, StoredFields.operators(conversation.operators()),
-                hold.map(Hold::heldBy).orElse(NOT_HELD), hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse(""));
+        List<Long> result = script(Scripts.PUT, ScriptOutputType.MULTI, deadline, changeKeys(conversation.key()),
+                withEvent(ChangeEvents.put(conversation, now()), StoredFields.operators(conversation.operators()),
+                        hold.map(Hold::heldBy).orElse(NOT_HELD),
+                        hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse("")));
         replicated(deadline);
         long version = result.get(1);
         return new Put(result.get(0) == 1, Conversation.of(conversation.domain(), conversation.id(),
-                conversation.operators(), hold, version));
+                conversation.operators(), hold, version), result.get(2));
     }
 
     @Override
-    public OptionalLong remove(ConversationKey key) {
+    public Optional<Removed> remove(ConversationKey key) {
         long deadline = deadline();
-        Long version = script(Scripts.REMOVE, ScriptOutputType.INTEGER, deadline, new String[] {keys.conversation(key)});
-        if (version < 0) {
-            return OptionalLong.empty();
+        ConversationEvent released = ChangeEvents.removed(key, List.of(), now());
+        List<Long> result = script(Scripts.REMOVE, ScriptOutputType.MULTI, deadline, changeKeys(key),
+                events.candidateEpoch(), events.maxLength(), key.conversationId(), released.status().wire(),
+                Long.toString(released.at().toEpochMilli()));
+        if (result.get(0) < 0) {
+            return Optional.empty();
         }
         replicated(deadline);
-        return OptionalLong.of(version);
+        return Optional.of(new Removed(result.get(0), result.get(1)));
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
+
+    /** The keys of a script that changes a conversation: it, and its domain's seq, stream and epoch. */
+    private String[] changeKeys(ConversationKey key) {
+        String domain = key.domain();
+        return new String[] {keys.conversation(key), keys.eventSeq(domain), keys.events(domain), keys.eventEpoch(domain)};
+    }
+
+    /** A change's own arguments followed by its event's, as {@link Scripts#COMPARE_AND_SET} and {@link Scripts#PUT} read them. */
+    private String[] withEvent(ConversationEvent event, String... changeArgs) {
+        String[] args = Arrays.copyOf(changeArgs, changeArgs.length + 7);
+        int i = changeArgs.length;
+        args[i++] = events.candidateEpoch();
+        args[i++] = events.maxLength();
+        args[i++] = event.conversationId();
+        args[i++] = event.status().wire();
+        args[i++] = event.operatorId() == null ? "" : event.operatorId();
+        args[i++] = Long.toString(event.at().toEpochMilli());
+        args[i] = StoredFields.operators(event.operators());
+        return args;
+    }
+
+    private static Instant now() {
+        return Instant.ofEpochMilli(System.currentTimeMillis());
     }
 
     @Override
@@ -139,6 +187,7 @@ public final class RedisConversationStore implements ConversationStore {
 
     @Override
     public void close() {
+        events.close();
         link.close();
     }
 

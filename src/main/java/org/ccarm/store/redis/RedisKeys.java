@@ -21,6 +21,31 @@ final class RedisKeys {
         return prefix + ":{" + key.domain() + "}:conv:" + key.conversationId();
     }
 
+    /** The domain's last event seq (a counter). */
+    String eventSeq(String domain) {
+        return prefix + ":{" + domain + "}:events:seq";
+    }
+
+    /** The domain's event stream, entries {@code <seq>-0}. */
+    String events(String domain) {
+        return prefix + ":{" + domain + "}:events";
+    }
+
+    /** The domain's stream epoch: random, chosen when its stream starts. */
+    String eventEpoch(String domain) {
+        return prefix + ":{" + domain + "}:events:epoch";
+    }
+
+    /** The pattern of every conversation key of a domain, for a snapshot's SCAN. */
+    String conversationPattern(String domain) {
+        return (prefix + ":{" + domain + "}:conv:").replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+    }
+
+    /** The conversation id of a key {@link #conversation} made. */
+    String conversationIdOf(String domain, String key) {
+        return key.substring((prefix + ":{" + domain + "}:conv:").length());
+    }
+
     /** Set once the domain's fixture has been loaded, ever. */
     String fixtureLoaded(String domain) {
         return prefix + ":{" + domain + "}:fixture-loaded";

@@ -88,6 +88,11 @@ final class RedisLink implements AutoCloseable {
         return client.connectPubSub();
     }
 
+    /** A connection of its own, for a command that blocks (a stream's tail) and must not hold up the others. */
+    StatefulRedisConnection<String, String> connectDedicated() {
+        return client.connect();
+    }
+
     /** When an operation started now must be done by. */
     long deadline() {
         return System.nanoTime() + timeoutNanos;

@@ -11,11 +11,36 @@ final class Scripts {
     private Scripts() {}
 
     /**
-     * KEYS[1] the conversation; ARGV: the version read, the new version, who holds it
-     * ('' for no one), since when. 1 when recorded, 0 when the conversation changed (or
-     * ended) since it was read.
+     * Records one event in the domain's stream; prefixed to every script that changes a
+     * conversation, so the change and its event are one script, atomic. The stream's
+     * entries have explicit ids {@code <seq>-0}; a stream whose epoch key is gone (a new
+     * Redis, a flushed one) starts over with the candidate epoch the caller sends, so seqs
+     * and epoch always go together. Trimmed approximately to {@code maxlen} entries.
+     * Arguments: the keys of seq, stream and epoch, then the candidate epoch, maxlen, and the
+     * event's conversation, status, operator ('' for none), time (epoch ms) and operators.
      */
-    static final String COMPARE_AND_SET = """
+    private static final String RECORD_EVENT = """
+            local function record(seqKey, streamKey, epochKey, candidate, maxlen, conv, status, op, at, ops)
+              local epoch = redis.call('GET', epochKey)
+              if not epoch then
+                epoch = candidate
+                redis.call('DEL', seqKey, streamKey)
+                redis.call('SET', epochKey, epoch)
+              end
+              local seq = redis.call('INCR', seqKey)
+              redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
+                'e', epoch, 'c', conv, 's', status, 'o', op, 't', at, 'p', ops)
+              return seq
+            end
+            """;
+
+    /**
+     * KEYS[1] the conversation, KEYS[2..4] the domain's seq, stream and epoch; ARGV: the
+     * version read, the new version, who holds it ('' for no one), since when, then the
+     * event (candidate epoch, maxlen, conversation, status, operator, time, operators).
+     * The event's seq when recorded, 0 when the conversation changed (or ended) since it was read.
+     */
+    static final String COMPARE_AND_SET = RECORD_EVENT + """
             if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
             if ARGV[3] == '' then
               redis.call('HDEL', KEYS[1], 'h', 's')
@@ -23,30 +48,53 @@ final class Scripts {
             else
               redis.call('HSET', KEYS[1], 'v', ARGV[2], 'h', ARGV[3], 's', ARGV[4])
             end
-            return 1
+            return record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
             """;
 
     /**
-     * KEYS[1] the conversation; ARGV: the operators, who holds it ('' for no one), since
-     * when. Creates it at version 1 or replaces it one version later: {created, version}.
+     * KEYS[1] the conversation, KEYS[2..4] the domain's seq, stream and epoch; ARGV: the
+     * operators, who holds it ('' for no one), since when, then the event as for
+     * {@link #COMPARE_AND_SET}. Creates it at version 1 or replaces it one version later:
+     * {created, version, seq}.
      */
-    static final String PUT = """
+    static final String PUT = RECORD_EVENT + """
             local old = redis.call('HGET', KEYS[1], 'v')
             local version = 1
             if old then version = tonumber(old) + 1 end
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'o', ARGV[1], 'v', version)
             if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'h', ARGV[2], 's', ARGV[3]) end
-            if old then return {0, version} end
-            return {1, version}
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+            if old then return {0, version, seq} end
+            return {1, version, seq}
             """;
 
-    /** KEYS[1] the conversation. Ends it: the version of that change, or -1 when there was none. */
-    static final String REMOVE = """
+    /**
+     * KEYS[1] the conversation, KEYS[2..4] the domain's seq, stream and epoch; ARGV: the
+     * event (candidate epoch, maxlen, conversation, status, time; its operators are the
+     * conversation's own). Ends it: {version of that change, seq}, or {-1, 0} when there was none.
+     */
+    static final String REMOVE = RECORD_EVENT + """
             local old = redis.call('HGET', KEYS[1], 'v')
-            if not old then return -1 end
+            if not old then return {-1, 0} end
+            local ops = redis.call('HGET', KEYS[1], 'o')
             redis.call('DEL', KEYS[1])
-            return tonumber(old) + 1
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', ARGV[5], ops)
+            return {tonumber(old) + 1, seq}
+            """;
+
+    /**
+     * KEYS[1..2] the domain's seq and epoch; ARGV[1] a candidate epoch. The domain's
+     * {epoch, last seq}; a domain without a stream yet starts one with the candidate.
+     */
+    static final String POSITION = """
+            local epoch = redis.call('GET', KEYS[2])
+            if not epoch then
+              epoch = ARGV[1]
+              redis.call('SET', KEYS[2], epoch)
+              redis.call('DEL', KEYS[1])
+            end
+            return {epoch, tonumber(redis.call('GET', KEYS[1]) or '0')}
             """;
 
     /**

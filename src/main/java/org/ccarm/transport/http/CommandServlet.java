@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 import org.ccarm.config.Limits;
 import org.ccarm.dispatch.Admission;
@@ -126,32 +125,12 @@ final class CommandServlet extends HttpServlet {
 
         @Override
         public Optional<Credentials> credentials() {
-            if (request.getHeader("Authorization") == null && request.getHeader("Cookie") == null) {
-                return Optional.empty(); // the common case of a call without a session, without listing headers
-            }
-            List<String> authorizations = Collections.list(request.getHeaders("Authorization"));
-            List<String> cookies = SessionCookie.tokensIn(Collections.list(request.getHeaders("Cookie")));
-            if (authorizations.size() > 1 || cookies.size() > 1) {
-                return Optional.of(Credentials.ambiguous());
-            }
-            String authorization = authorizations.isEmpty() ? null : authorizations.get(0);
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return Optional.of(new Credentials(authorization.substring(7).trim(), Credentials.Kind.BEARER));
-            }
-            return cookies.isEmpty() ? Optional.empty() : Optional.of(new Credentials(cookies.get(0), Credentials.Kind.COOKIE));
+            return RequestCredentials.of(request);
         }
 
         @Override
         public Optional<Rejection> origin(Optional<Credentials> credentials) {
-            if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.BEARER) {
-                return Optional.empty(); // no browser sends a bearer token by itself
-            }
-            String origin = request.getHeader("Origin");
-            if (origins.permits(origin, request.getScheme(), request.getHeader("Host"))) {
-                return Optional.empty();
-            }
-            return Optional.of(new Rejection(ErrorReason.FORBIDDEN_ORIGIN, "a page of " + origin + " may not send commands "
-                    + "here: it is neither this server's origin nor one listed in http.allowed-origins"));
+            return RequestCredentials.origin(request, credentials, origins);
         }
 
         @Override

@@ -4,8 +4,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.ErrorReason;
-import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.WireFormat;
+import org.ccarm.protocol.codec.AnswerEncoder;
 
 /** Writes an answer as an HTTP response: its status, its media type, its document. */
 final class HttpAnswers {

@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.ccarm.config.Limits;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.events.EventHub;
 import org.ccarm.feed.OperatorDirectory;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.protocol.codec.AnswerEncoder;
+import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.WebOrigins;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -22,6 +24,7 @@ public final class HttpRoutes {
 
     public static final String API = "/{domain}/service/cc/arm/";
     public static final String WEBSOCKET = API + "ws";
+    public static final String EVENTS = API + "events";
     public static final String FEED = "/admin/domains/{domain}/conversations/{id}";
     public static final String OPERATORS = "/admin/domains/{domain}/operators/{id}";
 
@@ -37,7 +40,8 @@ public final class HttpRoutes {
     public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
                                AnswerEncoder encoder, Optional<String> adminToken, Limits limits,
                                WebSocketInstaller webSocket, OperatorDirectory operators, WebOrigins origins,
-                               ClientAddresses clients) {}
+                               ClientAddresses clients, EventHub events, EventEncoder eventEncoder,
+                               EventStreams eventStreams) {}
 
     public static ServletContextHandler build(Dependencies deps) {
         ServletContextHandler context = new ServletContextHandler("/");
@@ -54,6 +58,9 @@ public final class HttpRoutes {
         // websocket transport, anything else on the path is told to upgrade (426)
         deps.webSocket().install(context, WEBSOCKET);
         route(context, WEBSOCKET, new UpgradeRequiredServlet(WEBSOCKET, deps.domains(), answers));
+        // GET /{domain}/service/cc/arm/events: Server-Sent Events, a subscribe read from the query
+        route(context, EVENTS, new EventStreamServlet(EVENTS, deps.dispatcher(), answers, deps.origins(), deps.clients(),
+                deps.events(), deps.eventEncoder(), deps.eventStreams()));
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
                 new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits(),

@@ -4,16 +4,23 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.ccarm.auth.Authentication;
+import org.ccarm.command.EventChannel;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.dispatch.Credentials;
 import org.ccarm.dispatch.TransportChecks;
+import org.ccarm.events.ConversationEvent;
+import org.ccarm.events.EventHub;
+import org.ccarm.events.EventSink;
+import org.ccarm.events.Subscription;
+import org.ccarm.events.SubscriptionRequest;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.SessionChange;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.codec.AnswerEncoder;
+import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.protocol.frame.FrameException;
 import org.ccarm.protocol.frame.Frames;
 import org.ccarm.protocol.frame.RequestFrame;
@@ -47,9 +54,15 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
     private volatile String tokenHash;
     // the session this connection is logging out of, while its logout frame runs: it stays open
     private volatile String leaving;
+    private final EventHub events;
+    private final EventEncoder eventEncoder;
+    private final Channel channel = new Channel();
 
     public FrameEndpoint(String domain, String connectionId, CommandDispatcher dispatcher, AnswerEncoder encoder,
-                         Metrics metrics, WebSocketSessions sessions, String token, String clientAddress) {
+                         Metrics metrics, WebSocketSessions sessions, String token, String clientAddress,
+                         EventHub events, EventEncoder eventEncoder) {
+        this.events = events;
+        this.eventEncoder = eventEncoder;
         this.domain = domain;
         this.connectionId = connectionId;
         this.dispatcher = dispatcher;
@@ -107,8 +120,17 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
         metrics.websocketOpened();
     }
 
+    /** A ping, so that a quiet connection (a subscriber with nothing to hear) is kept open by every proxy between. */
+    void ping() {
+        Session open = session;
+        if (open != null && open.isOpen()) {
+            open.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+        }
+    }
+
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        channel.unsubscribe();
         sessions.closed(this);
         metrics.websocketClosed();
         callback.succeed();
@@ -129,7 +151,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
             id = frame.id();
             Call call = new Call("ws", domain, frame.command(), requestId(id), start);
             leaving = "logout".equals(frame.command()) ? tokenHash : null;
-            answer = dispatcher.admit(call, new ConnectionChecks(token, clientAddress)).orElse(admitted ->
+            answer = dispatcher.admit(call, new ConnectionChecks(token, clientAddress, channel)).orElse(admitted ->
                     admitted.execute(WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
             SessionChange change = answer.session();
             if (change != null) {
@@ -142,6 +164,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
                     e.reason(), e.detail());
         }
         send(id, answer);
+        channel.startAfterAnswer();
     }
 
     /**
@@ -173,11 +196,69 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
                 LOG.debug("answer frame {} to {} not delivered: {}", id, session.getRemoteSocketAddress(), failure.toString())));
     }
 
-    /** A frame's checks: the session the connection holds (its origin was checked at the upgrade). */
-    private record ConnectionChecks(String token, String clientAddress) implements TransportChecks {
+    /**
+     * The connection's subscription: at most one, replaced by a second {@code subscribe}.
+     * Frames are handled one at a time per connection, so the one that subscribes is also
+     * the one that starts the catch-up, right after its answer.
+     */
+    private final class Channel implements EventChannel, EventSink {
+        private volatile Subscription subscription;
+        private Subscription toStart;
+
+        @Override
+        public void subscribe(SubscriptionRequest request) {
+            unsubscribe();
+            subscription = events.register(domain, request, this);
+            toStart = subscription;
+        }
+
+        @Override
+        public boolean unsubscribe() {
+            Subscription current = subscription;
+            subscription = null;
+            toStart = null;
+            return current != null && current.cancel();
+        }
+
+        void startAfterAnswer() {
+            if (toStart != null) {
+                events.start(toStart);
+                toStart = null;
+            }
+        }
+
+        @Override
+        public void write(ConversationEvent event, Runnable written) {
+            Session open = session;
+            if (open == null) {
+                written.run();
+                return;
+            }
+            open.sendText(Frames.writeEvent(eventEncoder.json(event)), Callback.from(written, failure -> written.run()));
+        }
+
+        @Override
+        public void ended(String detail) {
+            subscription = null;
+            Session open = session;
+            if (open != null) {
+                // a close reason is at most 123 bytes: the detail is cut, it only helps a person reading a log
+                open.close(StatusCode.POLICY_VIOLATION, detail.length() > 120 ? detail.substring(0, 120) : detail,
+                        Callback.NOOP);
+            }
+        }
+    }
+
+    /** A frame's checks: the session the connection holds (its origin was checked at the upgrade), and its channel for events. */
+    private record ConnectionChecks(String token, String clientAddress, EventChannel channel) implements TransportChecks {
         @Override
         public Optional<Credentials> credentials() {
             return token == null ? Optional.empty() : Optional.of(new Credentials(token, Credentials.Kind.CONNECTION));
+        }
+
+        @Override
+        public Optional<EventChannel> eventChannel() {
+            return Optional.of(channel);
         }
 
         @Override

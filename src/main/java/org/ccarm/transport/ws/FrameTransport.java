@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.events.EventHub;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
+import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.SessionCookie;
 import org.ccarm.transport.WebOrigins;
@@ -25,7 +27,8 @@ public final class FrameTransport {
      */
     public record Dependencies(CommandDispatcher dispatcher, AnswerEncoder encoder, int maxMessageBytes,
                                Duration idleTimeout, Metrics metrics, Supplier<String> connectionIds,
-                               WebSocketSessions sessions, WebOrigins origins, ClientAddresses clients) {}
+                               WebSocketSessions sessions, WebOrigins origins, ClientAddresses clients,
+                               EventHub events, EventEncoder eventEncoder) {}
 
     private FrameTransport() {}
 
@@ -73,7 +76,7 @@ public final class FrameTransport {
                 String client = deps.clients().of(request.getRemoteSocketAddress() instanceof InetSocketAddress inet
                         ? inet.getAddress().getHostAddress() : "-", forwarded == null ? List.of() : forwarded);
                 return new FrameEndpoint(domain, deps.connectionIds().get(), dispatcher, deps.encoder(), deps.metrics(),
-                        deps.sessions(), token, client);
+                        deps.sessions(), token, client, deps.events(), deps.eventEncoder());
             });
         });
     }

@@ -51,6 +51,11 @@ public final class WebSocketSessions {
         }
     }
 
+    /** Pings every open connection: quiet ones stay open through proxies that close idle connections. */
+    public void pingAll() {
+        open.forEach(FrameEndpoint::ping);
+    }
+
     public int count() {
         return open.size();
     }

@@ -1,0 +1,100 @@
+package org.ccarm.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One event of a domain's stream: a change of a conversation (or, in a subscription's
+ * catch-up, an entry of its snapshot).
+ *
+ * @param epoch          the id of the domain's stream; seqs of different epochs are unrelated
+ * @param seq            the change's place in the domain's stream, rising by one per change;
+ *                       0 for a snapshot entry, which is no change
+ * @param conversationId null for {@link Type#SNAPSHOT_END}
+ * @param operatorId     {@code hold}: who holds it; {@code working}: who released it (null
+ *                       when the switch feed made the change); null for {@code released}
+ * @param operators      the conversation's operators, to route the event to the
+ *                       subscriptions of those operators; not part of what a client reads
+ * @param reset          a snapshot entry sent because {@code since} could not be replayed
+ */
+public record ConversationEvent(String domain, String epoch, long seq, Type type, String conversationId,
+                                Status status, String operatorId, Instant at, List<String> operators, boolean reset) {
+
+    /** What the event is: a change, or part of a subscription's snapshot. */
+    public enum Type {
+        CONVERSATION("conversation"), SNAPSHOT("snapshot"), SNAPSHOT_END("snapshot_end");
+
+        private final String wire;
+
+        Type(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** The conversation's status after the event, as the vendor's call objects name it. */
+    public enum Status {
+        HOLD("hold"), WORKING("working"), RELEASED("released");
+
+        private final String wire;
+
+        Status(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        public static Status ofWire(String wire) {
+            for (Status status : values()) {
+                if (status.wire.equals(wire)) {
+                    return status;
+                }
+            }
+            throw new IllegalArgumentException("no event status " + wire);
+        }
+    }
+
+    public ConversationEvent {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(epoch, "epoch");
+        Objects.requireNonNull(type, "type");
+        operators = List.copyOf(operators);
+    }
+
+    /** A change of a conversation, as a store records it (its seq is given when it is recorded). */
+    public static ConversationEvent change(String domain, String conversationId, Status status, String operatorId,
+                                           Instant at, List<String> operators) {
+        return new ConversationEvent(domain, "", 0, Type.CONVERSATION, Objects.requireNonNull(conversationId),
+                Objects.requireNonNull(status), operatorId, Objects.requireNonNull(at), operators, false);
+    }
+
+    /** This change recorded at {@code seq} of the stream {@code epoch}. */
+    public ConversationEvent recordedAt(String streamEpoch, long streamSeq) {
+        return new ConversationEvent(domain, streamEpoch, streamSeq, type, conversationId, status, operatorId, at,
+                operators, reset);
+    }
+
+    /** The end of a snapshot: the seq of the last change the snapshot may not show. */
+    public static ConversationEvent snapshotEnd(String domain, String epoch, long seq, Instant at, boolean reset) {
+        return new ConversationEvent(domain, epoch, seq, Type.SNAPSHOT_END, null, null, null, at, List.of(), reset);
+    }
+
+    /** Whether a subscription to {@code operatorIds} (null: the whole domain) covers this event. */
+    public boolean concerns(java.util.Set<String> operatorIds) {
+        if (operatorIds == null) {
+            return true;
+        }
+        for (String operator : operators) {
+            if (operatorIds.contains(operator)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+package org.ccarm.protocol.codec;
+
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ccarm.events.ConversationEvent;
+import org.ccarm.protocol.json.JsonForm;
+import org.ccarm.protocol.tree.Element;
+
+/**
+ * Writes an event as the {@code event} element the protocol gives it, in its JSON form:
+ * {@code <event seq="43" epoch="..." type="conversation" conversation_id="..." status="hold" operator_id="1001" at="..."/>}.
+ * A snapshot entry has no {@code seq} (it is no change); {@code snapshot_end} has no
+ * conversation; {@code reset="true"} marks a snapshot sent because {@code since} could
+ * not be replayed.
+ */
+public final class EventEncoder {
+
+    private final JsonForm jsonForm = new JsonForm();
+
+    public Element element(ConversationEvent event) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (event.seq() > 0 || event.type() == ConversationEvent.Type.SNAPSHOT_END) {
+            attributes.put("seq", Long.toString(event.seq()));
+        }
+        attributes.put("epoch", event.epoch());
+        attributes.put("type", event.type().wire());
+        if (event.conversationId() != null) {
+            attributes.put("conversation_id", event.conversationId());
+            attributes.put("status", event.status().wire());
+        }
+        if (event.operatorId() != null) {
+            attributes.put("operator_id", event.operatorId());
+        }
+        attributes.put("at", DateTimeFormatter.ISO_INSTANT.format(event.at().truncatedTo(ChronoUnit.MILLIS)));
+        if (event.reset()) {
+            attributes.put("reset", "true");
+        }
+        return new Element("event", attributes, List.of());
+    }
+
+    /** The compact JSON form, in UTF-8. */
+    public byte[] json(ConversationEvent event) {
+        return jsonForm.write(element(event));
+    }
+
+    /** The id a resumable event carries in an event stream: {@code <epoch>-<seq>}; null for a snapshot entry. */
+    public static String streamId(ConversationEvent event) {
+        return event.type() == ConversationEvent.Type.SNAPSHOT ? null : event.epoch() + "-" + event.seq();
+    }
+}

@@ -1,0 +1,188 @@
+package org.ccarm.store.redis;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.events.ConversationEvent;
+import org.ccarm.events.EventLog;
+
+/**
+ * The Redis store's streams: per domain a counter ({@code events:seq}), a Stream whose
+ * entries have the ids {@code <seq>-0} ({@code events}), and the epoch
+ * ({@code events:epoch}), all under the domain's hash tag. The store's scripts write an
+ * event together with its change ({@link Scripts}); this class reads them: replays with
+ * XRANGE, and tails every watched domain with one blocking XREAD on a connection of its
+ * own, which is how each instance hears of the changes made on the others.
+ */
+final class RedisEventLog implements EventLog, AutoCloseable {
+
+    private static final int SCAN_BATCH = 500;
+
+    private final RedisLink link;
+    private final RedisAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final String maxLength;
+    private StatefulRedisConnection<String, String> tail; // the tailing thread's alone
+
+    RedisEventLog(RedisLink link, RedisKeys keys, int retained) {
+        if (retained < 1) {
+            throw new IllegalArgumentException("a stream retains at least one event");
+        }
+        this.link = link;
+        this.redis = link.commands();
+        this.keys = keys;
+        this.maxLength = Integer.toString(retained);
+    }
+
+    /** A new epoch for every script: used only by a domain whose stream has none yet, so each domain gets its own. */
+    String candidateEpoch() {
+        return EventLog.newEpoch();
+    }
+
+    String maxLength() {
+        return maxLength;
+    }
+
+    @Override
+    public Position position(String domain) {
+        List<Object> position = link.script(Scripts.POSITION, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.eventSeq(domain), keys.eventEpoch(domain)}, candidateEpoch());
+        return new Position((String) position.get(0), (Long) position.get(1));
+    }
+
+    @Override
+    public Optional<List<ConversationEvent>> after(String domain, String epoch, long seq, int max) {
+        Position position = position(domain);
+        if (!position.epoch().equals(epoch) || seq < 0 || seq > position.lastSeq()) {
+            return Optional.empty();
+        }
+        if (seq == position.lastSeq()) {
+            return Optional.of(List.of());
+        }
+        List<StreamMessage<String, String>> entries = RedisLink.await(redis.xrange(keys.events(domain),
+                Range.create((seq + 1) + "-0", "+"), Limit.create(0, max)), link.deadline(), false);
+        List<ConversationEvent> events = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
+            events.add(event(domain, entry));
+        }
+        // the first one retained must be the very next: anything else is a gap (trimmed, or a new epoch meanwhile)
+        if (events.isEmpty() || events.get(0).seq() != seq + 1 || !events.get(0).epoch().equals(epoch)) {
+            return Optional.empty();
+        }
+        return Optional.of(events);
+    }
+
+    @Override
+    public List<ConversationEvent> next(Map<String, Long> positions, int max, long waitMillis) {
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> domainOfStream = new HashMap<>();
+        List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
+        for (Map.Entry<String, Long> position : positions.entrySet()) {
+            String stream = keys.events(position.getKey());
+            domainOfStream.put(stream, position.getKey());
+            offsets.add(XReadArgs.StreamOffset.from(stream, position.getValue() + "-0"));
+        }
+        @SuppressWarnings("unchecked")
+        RedisFuture<List<StreamMessage<String, String>>> read = tailConnection().async().xread(
+                XReadArgs.Builder.block(waitMillis).count(max), offsets.toArray(XReadArgs.StreamOffset[]::new));
+        List<StreamMessage<String, String>> entries = RedisLink.await(read,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + link.timeoutNanos(), false);
+        List<ConversationEvent> events = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
+            events.add(event(domainOfStream.get(entry.getStream()), entry));
+        }
+        return events;
+    }
+
+    private synchronized StatefulRedisConnection<String, String> tailConnection() {
+        if (tail == null) {
+            tail = link.connectDedicated();
+        }
+        return tail;
+    }
+
+    private static ConversationEvent event(String domain, StreamMessage<String, String> entry) {
+        String id = entry.getId();
+        Map<String, String> fields = entry.getBody();
+        String operator = fields.get("o");
+        return ConversationEvent.change(domain, fields.get("c"), ConversationEvent.Status.ofWire(fields.get("s")),
+                        operator == null || operator.isEmpty() ? null : operator,
+                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))), StoredFields.operators(fields.get("p")))
+                .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
+    }
+
+    /** The domain's conversations by SCAN, one page's worth read back (pipelined) per batch. */
+    @Override
+    public Iterator<List<Conversation>> snapshot(String domain) {
+        ScanArgs pattern = ScanArgs.Builder.matches(keys.conversationPattern(domain)).limit(SCAN_BATCH);
+        return new Iterator<>() {
+            private KeyScanCursor<String> cursor;
+            private List<Conversation> ahead;
+
+            @Override
+            public boolean hasNext() {
+                while (ahead == null || ahead.isEmpty()) {
+                    if (cursor != null && cursor.isFinished()) {
+                        return false;
+                    }
+                    cursor = RedisLink.await(cursor == null ? redis.scan(pattern) : redis.scan(cursor, pattern),
+                            link.deadline(), false);
+                    ahead = read(domain, cursor.getKeys());
+                }
+                return true;
+            }
+
+            @Override
+            public List<Conversation> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Conversation> batch = ahead;
+                ahead = null;
+                return batch;
+            }
+        };
+    }
+
+    private List<Conversation> read(String domain, List<String> conversationKeys) {
+        List<RedisFuture<Map<String, String>>> reads = new ArrayList<>(conversationKeys.size());
+        for (String key : conversationKeys) {
+            reads.add(redis.hgetall(key));
+        }
+        long deadline = link.deadline();
+        List<Conversation> conversations = new ArrayList<>(reads.size());
+        for (int i = 0; i < reads.size(); i++) {
+            ConversationKey key = new ConversationKey(domain, keys.conversationIdOf(domain, conversationKeys.get(i)));
+            // a conversation ended between the SCAN and its read is simply not there
+            StoredFields.conversation(key, RedisLink.await(reads.get(i), deadline, false)).ifPresent(conversations::add);
+        }
+        return conversations;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (tail != null) {
+            tail.close();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.ccarm.transport.http;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.ccarm.auth.Authentication;
+import org.ccarm.command.EventChannel;
+import org.ccarm.dispatch.Admission;
+import org.ccarm.dispatch.Call;
+import org.ccarm.dispatch.CommandDispatcher;
+import org.ccarm.dispatch.Credentials;
+import org.ccarm.dispatch.Rejection;
+import org.ccarm.dispatch.TransportChecks;
+import org.ccarm.events.EventHub;
+import org.ccarm.events.Subscription;
+import org.ccarm.events.SubscriptionRequest;
+import org.ccarm.protocol.Answer;
+import org.ccarm.protocol.CommandInput;
+import org.ccarm.protocol.ErrorReason;
+import org.ccarm.protocol.WireFormat;
+import org.ccarm.protocol.codec.EventEncoder;
+import org.ccarm.transport.ClientAddresses;
+import org.ccarm.transport.WebOrigins;
+
+/**
+ * {@code GET /<DOMAIN>/service/cc/arm/events}: Server-Sent Events for scripts and
+ * browsers. The query is read as a {@code subscribe} ({@code operator_id}, {@code since},
+ * {@code epoch}) and runs through the dispatcher like any command (its checks, the rights,
+ * the audit line); {@code Last-Event-ID} ({@code <epoch>-<seq>}, as the events' ids)
+ * resumes as {@code since} and {@code epoch} do. A refusal is the usual {@code out}
+ * document and status; once subscribed, the response is {@code text/event-stream} for
+ * as long as the client stays.
+ */
+final class EventStreamServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient PathParams params;
+    private final transient CommandDispatcher dispatcher;
+    private final transient HttpAnswers answers;
+    private final transient WebOrigins origins;
+    private final transient ClientAddresses clients;
+    private final transient EventHub events;
+    private final transient EventEncoder encoder;
+    private final transient EventStreams streams;
+
+    EventStreamServlet(String template, CommandDispatcher dispatcher, HttpAnswers answers, WebOrigins origins,
+                       ClientAddresses clients, EventHub events, EventEncoder encoder, EventStreams streams) {
+        this.params = new PathParams(template);
+        this.dispatcher = dispatcher;
+        this.answers = answers;
+        this.origins = origins;
+        this.clients = clients;
+        this.events = events;
+        this.encoder = encoder;
+        this.streams = streams;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Call call = Call.startingNow("sse", params.of(request).get("domain"), "subscribe", RequestIdHandler.of(request));
+        Optional<Credentials> credentials = RequestCredentials.of(request);
+        EventStream stream = new EventStream(encoder, streams, call.domain(), credentials.isEmpty()
+                || credentials.get().kind() == Credentials.Kind.AMBIGUOUS ? null : Authentication.hashOf(credentials.get().token()));
+        StreamChannel channel = new StreamChannel(call.domain(), stream);
+        Admission admission = dispatcher.admit(call, new StreamChecks(request, response, origins, clients, channel));
+        if (!(admission instanceof CommandDispatcher.Admitted admitted)) {
+            answers.write(response, ((Admission.Answered) admission).answer(), WireFormat.XML);
+            return;
+        }
+        Optional<CommandInput> input = input(request);
+        if (input.isEmpty()) {
+            answers.write(response, admitted.refuse(ErrorReason.INVALID_DOCUMENT, "Last-Event-ID must be an event's "
+                    + "id, <epoch>-<seq>, as the stream wrote it"), WireFormat.XML);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // open for as long as the client stays; pings find the ones that left
+        Answer answer = admitted.execute(input.get());
+        if (!answer.isOk() || channel.subscription == null) {
+            answers.write(response, answer, WireFormat.XML);
+            async.complete();
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("text/event-stream;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no"); // a proxy that buffers would hold the events back
+        stream.open(async, channel.subscription);
+        events.start(channel.subscription);
+    }
+
+    /** The subscribe the query asks for; empty when Last-Event-ID cannot be read. */
+    private static Optional<CommandInput> input(HttpServletRequest request) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        String[] operators = request.getParameterValues("operator_id");
+        if (operators != null) {
+            attributes.put("operator_id", String.join(" ", operators));
+        }
+        copy(request, "since", attributes);
+        copy(request, "epoch", attributes);
+        String lastEventId = request.getHeader("Last-Event-ID");
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            int dash = lastEventId.lastIndexOf('-');
+            if (dash < 1) {
+                return Optional.empty();
+            }
+            attributes.put("epoch", lastEventId.substring(0, dash).strip());
+            attributes.put("since", lastEventId.substring(dash + 1).strip());
+        }
+        return Optional.of(new CommandInput("subscribe", attributes));
+    }
+
+    private static void copy(HttpServletRequest request, String name, Map<String, String> attributes) {
+        String value = request.getParameter(name);
+        if (value != null) {
+            attributes.put(name, value);
+        }
+    }
+
+    /** The stream's one subscription: made by the subscribe the dispatcher runs, started once the headers are out. */
+    private final class StreamChannel implements EventChannel {
+        private final String domain;
+        private final EventStream sink;
+        private Subscription subscription;
+
+        StreamChannel(String domain, EventStream sink) {
+            this.domain = domain;
+            this.sink = sink;
+        }
+
+        @Override
+        public void subscribe(SubscriptionRequest request) {
+            subscription = events.register(domain, request, sink);
+        }
+
+        @Override
+        public boolean unsubscribe() {
+            return subscription != null && subscription.cancel();
+        }
+    }
+
+    /** An event stream's checks: GET only, the session it carries and its origin. */
+    private record StreamChecks(HttpServletRequest request, HttpServletResponse response, WebOrigins origins,
+                                ClientAddresses clients, EventChannel channel) implements TransportChecks {
+        @Override
+        public Optional<Rejection> method() {
+            if ("GET".equals(request.getMethod())) {
+                return Optional.empty();
+            }
+            response.setHeader("Allow", "GET");
+            return Optional.of(new Rejection(ErrorReason.METHOD_NOT_ALLOWED,
+                    "the event stream takes GET, not " + request.getMethod()));
+        }
+
+        @Override
+        public Optional<Credentials> credentials() {
+            return RequestCredentials.of(request);
+        }
+
+        @Override
+        public Optional<Rejection> origin(Optional<Credentials> credentials) {
+            return RequestCredentials.origin(request, credentials, origins);
+        }
+
+        @Override
+        public Optional<EventChannel> eventChannel() {
+            return Optional.of(channel);
+        }
+
+        @Override
+        public String clientAddress() {
+            return clients.of(request.getRemoteAddr(), java.util.Collections.list(request.getHeaders("X-Forwarded-For")));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.ccarm.transport.http;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+
+/** The event streams open now: pinged every 15 s, ended when the server stops. */
+public final class EventStreams {
+
+    private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
+
+    void opened(EventStream stream) {
+        open.add(stream);
+    }
+
+    void closed(EventStream stream) {
+        open.remove(stream);
+    }
+
+    /** A comment line on every stream: quiet ones stay open, and clients that left are noticed. */
+    public void pingAll() {
+        open.forEach(EventStream::ping);
+    }
+
+    /** Ends every stream (the server is stopping); clients resume elsewhere with Last-Event-ID. */
+    public void closeAll() {
+        open.forEach(EventStream::end);
+    }
+
+    /** Ends the streams opened in the session of this token hash (a logout, its operator deleted). */
+    public void sessionEnded(String tokenHash) {
+        open.stream().filter(stream -> tokenHash.equals(stream.tokenHash())).forEach(EventStream::end);
+    }
+
+    /** Ends the streams whose session is no longer alive ({@code alive} takes the domain and the token hash). */
+    public void closeExpired(BiPredicate<String, String> alive) {
+        Map<String, Boolean> verdicts = new HashMap<>();
+        for (EventStream stream : open) {
+            String hash = stream.tokenHash();
+            if (hash != null && !verdicts.computeIfAbsent(stream.domain() + " " + hash,
+                    key -> alive.test(stream.domain(), hash))) {
+                stream.end();
+            }
+        }
+    }
+
+    public int count() {
+        return open.size();
+    }
+}
