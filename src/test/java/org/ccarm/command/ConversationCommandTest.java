@@ -33,9 +33,9 @@ class ConversationCommandTest {
     }
 
     @Test
-    void theCatalogDeclaresTheConversationCommandsWithTheFastPathAndTheSessionCommandsWithout() {
-        assertEquals(Map.of("call_unhold", true, "call_hold", true, "login", false, "logout", false),
-                catalog.canonicalFastPaths());
+    void theCatalogDeclaresTheConversationCommandsWithTheFastPathAndTheSessionAndEventCommandsWithout() {
+        assertEquals(Map.of("call_unhold", true, "call_hold", true, "login", false, "logout", false, "subscribe", false,
+                "unsubscribe", false), catalog.canonicalFastPaths());
     }
 
     @Test
