@@ -23,6 +23,7 @@ import org.ccarm.config.OpsConfig;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
 import org.ccarm.config.TlsConfig;
+import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 
@@ -45,6 +46,10 @@ public final class BenchServer {
 
     private static final List<String> OPERATORS = List.of("1001", "1002");
     private static final Instant SINCE = Instant.parse("2026-11-25T13:03:39.123Z");
+
+    /** {@code -Dccarm.bench.spread=N}: held conversations belong to operators 2000..2000+N-1 in turn (the event rows). */
+    private static final long SPREAD = Long.getLong("ccarm.bench.spread", 0);
+    private static final long SPREAD_FIRST = 2000;
 
     private BenchServer() {}
 
@@ -84,6 +89,9 @@ public final class BenchServer {
             // operator 1001 (the holder of every prepared conversation) logs in; the load sends its token as a bearer
             System.out.println("bench token: " + logIn(server.uri()));
         }
+        EventLog.Position events = store.events().position("demo");
+        // where the event stream stands once prepared: the event rows' subscribers resume from here, without a snapshot
+        System.out.println("bench events: " + events.epoch() + " " + events.lastSeq());
         System.gc(); // start measured runs without the preparation's garbage
         System.out.println("cc-arm-server with " + prepared + " conversations (" + storeConfig.kind()
                 + ") listening on " + server.uri());
@@ -123,7 +131,13 @@ public final class BenchServer {
                 Optional<Hold> held = Optional.of(new Hold("1001", SINCE));
                 for (int thread = 1; thread <= threads; thread++) {
                     for (long n = 0; n < perThread; n++) {
-                        conversations.add(Conversation.of("demo", id(run, thread, n), OPERATORS, held));
+                        if (SPREAD > 0) { // the event rows: held by one of SPREAD operators, each watched by a subscriber
+                            String operator = Long.toString(SPREAD_FIRST + n % SPREAD);
+                            conversations.add(Conversation.of("demo", id(run, thread, n), List.of(operator, "1002"),
+                                    Optional.of(new Hold(operator, SINCE))));
+                        } else {
+                            conversations.add(Conversation.of("demo", id(run, thread, n), OPERATORS, held));
+                        }
                     }
                 }
             }
