@@ -172,6 +172,8 @@ public final class CcArmServer implements AutoCloseable {
         RequestIds requestIds = new RequestIds();
         WebSocketSessions websockets = new WebSocketSessions();
         EventHub events = new EventHub(store.events(), limits.eventQueue(), clock);
+        metrics.gauge("ccarm.event.subscriptions", "event subscriptions open on this instance (websockets and streams)",
+                events, EventHub::count);
         EventEncoder eventEncoder = new EventEncoder();
         EventStreams eventStreams = new EventStreams();
         WebOrigins origins = new WebOrigins(auth.allowedOrigins());

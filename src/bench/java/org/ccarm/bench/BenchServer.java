@@ -50,6 +50,9 @@ public final class BenchServer {
     /** {@code -Dccarm.bench.spread=N}: held conversations belong to operators 2000..2000+N-1 in turn (the event rows). */
     private static final long SPREAD = Long.getLong("ccarm.bench.spread", 0);
     private static final long SPREAD_FIRST = 2000;
+    /** The event rows' 1,001 websockets come from one loopback address, past the default 1,000 per address. */
+    private static final Limits SUBSCRIBERS_FROM_ONE_ADDRESS = new Limits(64 * 1024, 10_000, 5_000, 10_000, 10_000, 256, 8_192,
+            300_000, Limits.DEFAULTS.eventQueue());
 
     private BenchServer() {}
 
@@ -80,7 +83,7 @@ public final class BenchServer {
         }
         boolean sessions = "required".equals(System.getProperty("ccarm.auth"));
         ServerConfig config = new ServerConfig("127.0.0.1", port, sessions ? Optional.of(ADMIN_TOKEN) : Optional.empty(),
-                Limits.DEFAULTS, System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
+                SPREAD > 0 ? SUBSCRIBERS_FROM_ONE_ADDRESS : Limits.DEFAULTS, System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
                 new OpsConfig("127.0.0.1", 0, !"false".equals(System.getProperty("ccarm.metrics")), 0),
                 List.of(new ServerConfig.DomainConfig("demo", Optional.empty())),
                 sessions ? AuthConfig.REQUIRED : AuthConfig.OFF, TlsConfig.NONE);

@@ -1,7 +1,6 @@
 package org.ccarm.events;
 
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -14,13 +13,19 @@ import org.ccarm.callcontrol.Conversation;
  * One subscriber's stream of events: first its catch-up (the snapshot, or the retained
  * events after {@code since}), then live events, each exactly once and in seq order.
  *
- * <p>Live events arrive from the hub as soon as the subscription is registered, before
- * the catch-up has read where the stream stands; until the catch-up is done they wait in
- * {@code pending}, and afterwards those it already covered are dropped by seq. Both the
- * events waiting and the ones written but not yet taken by the client are bounded by
- * {@code queueLimit}: a subscriber that cannot keep up is ended (the transport closes it)
- * and nobody else waits for it. The catch-up itself is written as fast as the client
- * reads, a small window at a time, so a snapshot of any size takes little memory.
+ * <p>The catch-up reads the store's log itself, as fast as the client takes what it
+ * writes (a small window at a time, so a snapshot of any size takes little memory),
+ * from where the snapshot ended (or from {@code since}) until nothing is left to read;
+ * the moment the log has nothing more, under this subscription's lock, it goes live, and
+ * from then on the hub hands it each new event. Events the hub hands it before that are
+ * not kept: the catch-up reads them from the log. So the catch-up needs no buffer, and
+ * however long a snapshot takes, no live event is lost or counted against the queue.
+ *
+ * <p>Live events written but not yet taken by the client are bounded by
+ * {@code queueLimit}: a subscriber that cannot keep up is ended (the transport closes
+ * it, and the client resumes with {@code since}); nobody else waits for it. One that
+ * reads its catch-up slower than the domain changes falls behind what the log retains
+ * and is ended the same way.
  */
 public final class Subscription {
 
@@ -37,10 +42,9 @@ public final class Subscription {
     private final EventSink sink;
     private final int queueLimit;
     private final Semaphore window = new Semaphore(CATCH_UP_WINDOW);
-    private final ArrayDeque<ConversationEvent> pending = new ArrayDeque<>(); // guarded by this, like the fields below
-    private State state = State.CATCHING_UP;
-    private long lastSent;
     private final AtomicInteger inFlight = new AtomicInteger(); // counted without the lock: a sink may call back holding its own
+    private State state = State.CATCHING_UP; // guarded by this, like the fields below
+    private long lastSent;
     private Runnable onEnd = () -> { };
 
     Subscription(String domain, SubscriptionRequest request, EventSink sink, int queueLimit) {
@@ -63,24 +67,13 @@ public final class Subscription {
         this.onEnd = action;
     }
 
-    /** A live event of the domain, in seq order (the hub's one thread); ignored unless it concerns this subscription. */
+    /**
+     * A live event of the domain, in seq order (the hub's one thread); ignored unless it
+     * concerns this subscription, and until the catch-up is done (it reads it from the log).
+     */
     synchronized void deliver(ConversationEvent event) {
-        if (state == State.ENDED || !event.concerns(request.watched())) {
+        if (state != State.LIVE || event.seq() <= lastSent || !event.concerns(request.watched())) {
             return;
-        }
-        if (state == State.CATCHING_UP) {
-            pending.add(event);
-            if (pending.size() > queueLimit) {
-                end("more than " + queueLimit + " events waited while the subscription caught up; resume with since");
-            }
-            return;
-        }
-        sendLive(event);
-    }
-
-    private void sendLive(ConversationEvent event) {
-        if (event.seq() <= lastSent) {
-            return; // the catch-up covered it
         }
         if (inFlight.get() >= queueLimit) {
             end("the subscriber did not read its events (" + queueLimit + " unread); resume with since=" + lastSent);
@@ -88,27 +81,21 @@ public final class Subscription {
         }
         inFlight.incrementAndGet();
         lastSent = event.seq();
-        sink.write(event, this::liveWritten);
-    }
-
-    private void liveWritten() {
-        inFlight.decrementAndGet();
+        sink.write(event, inFlight::decrementAndGet);
     }
 
     /** The catch-up, on one of the hub's catch-up threads: snapshot or replay, then live. */
     void catchUp(EventLog log, Clock clock) {
         try {
             EventLog.Position now = log.position(domain);
-            long upTo = now.lastSeq();
-            Optional<Long> replayedTo = request.since().isPresent()
-                    ? replay(log, request.epoch().orElse(now.epoch()), now, request.since().getAsLong())
-                    : Optional.empty();
-            if (replayedTo.isEmpty()) {
-                snapshot(log, now, clock, request.since().isPresent());
+            long from;
+            if (request.since().isPresent() && replayable(log, now, request.since().getAsLong())) {
+                from = request.since().getAsLong();
             } else {
-                upTo = Math.max(upTo, replayedTo.get());
+                snapshot(log, now, clock, request.since().isPresent());
+                from = now.lastSeq();
             }
-            goLive(upTo);
+            replayThenGoLive(log, now.epoch(), from);
         } catch (CatchUpEnded e) {
             // ended while catching up: nothing more to write
         } catch (RuntimeException e) {
@@ -116,33 +103,42 @@ public final class Subscription {
         }
     }
 
-    /** The retained events after {@code since} (up to at least where the stream stood); empty when they cannot be replayed. */
-    private Optional<Long> replay(EventLog log, String epoch, EventLog.Position now, long since) {
-        if (!epoch.equals(now.epoch())) {
-            return Optional.empty();
-        }
-        long at = since;
-        while (at < now.lastSeq() || at == since) {
-            Optional<List<ConversationEvent>> page = log.after(domain, epoch, at, REPLAY_PAGE);
-            if (page.isEmpty()) {
-                if (at == since) {
-                    return Optional.empty(); // not retained, or newer than the stream: a snapshot with reset
+    /** Whether the events after {@code since} can be replayed: of this epoch, retained, not newer than the stream. */
+    private boolean replayable(EventLog log, EventLog.Position now, long since) {
+        return request.epoch().orElse(now.epoch()).equals(now.epoch())
+                && log.after(domain, now.epoch(), since, 1).isPresent();
+    }
+
+    /** The events after {@code from}, read from the log until it has no more; then live, with nothing in between lost. */
+    private void replayThenGoLive(EventLog log, String epoch, long from) {
+        long at = from;
+        while (true) {
+            List<ConversationEvent> page;
+            synchronized (this) {
+                // under the lock the hub needs to deliver: an event recorded after this read reaches us live
+                if (state == State.ENDED) {
+                    return;
                 }
-                end("the events after " + at + " were dropped from the stream while they were replayed; resume with since="
-                        + at);
-                throw new CatchUpEnded();
+                Optional<List<ConversationEvent>> read = log.after(domain, epoch, at, REPLAY_PAGE);
+                if (read.isEmpty()) {
+                    end("the subscriber read its catch-up slower than the domain changed, and the events after " + at
+                            + " are no longer retained; resume with since=" + at + " for a snapshot with reset");
+                    return;
+                }
+                page = read.get();
+                if (page.isEmpty()) {
+                    state = State.LIVE;
+                    lastSent = at;
+                    return;
+                }
             }
-            if (page.get().isEmpty()) {
-                break;
-            }
-            for (ConversationEvent event : page.get()) {
+            for (ConversationEvent event : page) {
                 if (event.concerns(request.watched())) {
                     write(event);
                 }
                 at = event.seq();
             }
         }
-        return Optional.of(at);
     }
 
     private void snapshot(EventLog log, EventLog.Position now, Clock clock, boolean reset) {
@@ -177,17 +173,6 @@ public final class Subscription {
         sink.write(event, window::release);
     }
 
-    private synchronized void goLive(long upTo) {
-        if (state == State.ENDED) {
-            return;
-        }
-        state = State.LIVE;
-        lastSent = Math.max(lastSent, upTo);
-        while (!pending.isEmpty() && state == State.LIVE) {
-            sendLive(pending.poll());
-        }
-    }
-
     /** Ends the subscription and tells its transport why (the server's decision). */
     synchronized void end(String detail) {
         if (cancel()) {
@@ -201,13 +186,14 @@ public final class Subscription {
             return false;
         }
         state = State.ENDED;
-        pending.clear();
         onEnd.run();
         return true;
     }
 
     /** Thrown inside a catch-up to stop it: the subscription has ended. */
     private static final class CatchUpEnded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         CatchUpEnded() {
             super(null, null, false, false);
         }

@@ -32,7 +32,7 @@ import org.ccarm.logging.AuditTrail;
  *       {@code ccarm_command_duration_seconds{domain,command,transport}} (a histogram);</li>
  *   <li>{@code ccarm_store_operation_duration_seconds{operation}} and
  *       {@code ccarm_store_errors_total{operation,kind}} ({@link MeteredConversationStore});</li>
- *   <li>{@code ccarm_websocket_sessions}, the HTTP listener's threads and connections,
+ *   <li>{@code ccarm_websocket_sessions}, {@code ccarm_event_subscriptions}, the HTTP listener's threads and connections,
  *       the audit trail's queue and lines written, and the JVM's and process's own.</li>
  * </ul>
  * With {@code metrics.enabled = false} every method returns at once and nothing is kept.
