@@ -171,7 +171,7 @@ public final class CcArmServer implements AutoCloseable {
         Limits limits = config.limits();
         RequestIds requestIds = new RequestIds();
         WebSocketSessions websockets = new WebSocketSessions();
-        EventHub events = new EventHub(store.events(), limits.eventQueue(), clock);
+        EventHub events = new EventHub(store.events(), limits.eventQueue(), clock, metrics::eventSubscriptionEnded);
         metrics.gauge("ccarm.event.subscriptions", "event subscriptions open on this instance (websockets and streams)",
                 events, EventHub::count);
         EventEncoder eventEncoder = new EventEncoder();
@@ -247,8 +247,13 @@ public final class CcArmServer implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
-            websockets.pingAll();
-            eventStreams.pingAll();
+            try {
+                websockets.pingAll();
+                eventStreams.pingAll();
+            } catch (RuntimeException e) {
+                // a failed ping must not cancel the next ones (a scheduled task that throws never runs again)
+                LOG.warn("pinging the websockets and event streams failed; again in {} s: {}", PING_SECONDS, e.toString());
+            }
         }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         return housekeeping;
     }

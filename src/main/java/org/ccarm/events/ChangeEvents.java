@@ -1,7 +1,9 @@
 package org.ccarm.events;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
@@ -27,11 +29,17 @@ public final class ChangeEvents {
                 applied.actingOperator(), now, after.operators());
     }
 
-    /** The switch feed created or replaced a conversation: {@code hold} by its holder, or {@code working} by no one. */
-    public static ConversationEvent put(Conversation conversation, Instant now) {
+    /**
+     * The switch feed created or replaced a conversation: {@code hold} by its holder, or
+     * {@code working} by no one. It concerns the operators it has now and those it had
+     * ({@code former}): an operator the replacement left out hears that much.
+     */
+    public static ConversationEvent put(Conversation conversation, List<String> former, Instant now) {
+        Set<String> concerned = new LinkedHashSet<>(conversation.operators());
+        concerned.addAll(former);
         return ConversationEvent.change(conversation.domain(), conversation.id(),
                 conversation.isOnHold() ? ConversationEvent.Status.HOLD : ConversationEvent.Status.WORKING,
-                conversation.hold().map(Hold::heldBy).orElse(null), now, conversation.operators());
+                conversation.hold().map(Hold::heldBy).orElse(null), now, List.copyOf(concerned));
     }
 
     /** The switch feed ended a conversation that had these operators: {@code released}. */

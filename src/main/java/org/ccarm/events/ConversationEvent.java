@@ -3,6 +3,7 @@ package org.ccarm.events;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One event of a domain's stream: a change of a conversation (or, in a subscription's
@@ -86,7 +87,7 @@ public record ConversationEvent(String domain, String epoch, long seq, Type type
     }
 
     /** Whether a subscription to {@code operatorIds} (null: the whole domain) covers this event. */
-    public boolean concerns(java.util.Set<String> operatorIds) {
+    public boolean concerns(Set<String> operatorIds) {
         if (operatorIds == null) {
             return true;
         }

@@ -10,63 +10,93 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.ccarm.logging.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**
- * This instance's subscriptions and the one thread that feeds them: it tails the store's
- * {@link EventLog} (in memory: the changes of this process; on Redis: the domain's
- * Stream, so changes made on every instance) for each domain someone watches, and hands
- * each event, in seq order, to the subscriptions it concerns. Handing over never blocks:
- * a subscription writes without waiting, and ends itself when its subscriber falls
- * behind. Catch-ups (snapshots, replays) run on a few threads of their own.
+ * This instance's subscriptions and the delivery of events to them: whoever delivers
+ * reads the store's {@link EventLog} after the last event delivered per domain, and
+ * hands each event, in seq order, to the subscriptions it concerns. One thread at a time
+ * delivers (the {@code delivering} lock), so every subscription sees its events in order.
+ *
+ * <p>Who delivers depends on the log. A {@link LocalEventLog} (in memory) is delivered by
+ * the threads that make the changes, right after each change: a thread that finds
+ * another delivering leaves its event to it (the other looks again before it stops), so
+ * delivery keeps pace with the changes and costs the changing requests, not a thread of
+ * its own that would fall behind. A shared log (Redis) is tailed by one thread with a
+ * blocking read, which is how changes made on other instances arrive. Handing over never
+ * waits on a client: a subscription writes without blocking and ends itself when its
+ * subscriber falls behind. Catch-ups (snapshots, replays) run on a few threads of their own.
  */
 public final class EventHub implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
-    private static final int TAIL_BATCH = 1024;
-    /** How long one read of the log waits for news; a domain watched for the first time joins the next read. */
+    // a store that is down fails every read: said once a minute with a count, not every second
+    private static final RateLimitedLog TAIL_FAILURES = new RateLimitedLog(LoggerFactory.getLogger(EventHub.class), 1,
+            TimeUnit.MINUTES);
+    private static final int BATCH = 1024;
+    /**
+     * How long one read of a shared log waits for news (a domain watched for the first
+     * time joins the next read); for a local log, how often the tail looks, in case a
+     * change's own delivery was ever left to nobody.
+     */
     private static final long TAIL_WAIT_MILLIS = 250;
     private static final int CATCH_UP_THREADS = 4;
 
     private final EventLog log;
+    private final LocalEventLog local; // null for a shared log
     private final int queueLimit;
     private final Clock clock;
-    private final ConcurrentMap<String, Watched> domains = new ConcurrentHashMap<>();
+    private final Consumer<String> endings;
+    private final ConcurrentMap<String, DomainSubscribers> domains = new ConcurrentHashMap<>();
+    private final ReentrantLock delivering = new ReentrantLock();
     private final ExecutorService catchUps;
     private final Thread tail;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean running = true;
 
-    /** {@code queueLimit}: the live events a subscriber may leave unread before it is ended. */
-    public EventHub(EventLog log, int queueLimit, Clock clock) {
+    /**
+     * {@code queueLimit}: the live events a subscriber may leave unread before it is
+     * ended; {@code endings} hears why each subscription the server ended was ended
+     * ({@code slow}, {@code behind}, {@code unavailable}), for the metrics.
+     */
+    public EventHub(EventLog log, int queueLimit, Clock clock, Consumer<String> endings) {
         if (queueLimit < 1) {
             throw new IllegalArgumentException("a subscriber's queue holds at least one event");
         }
         this.log = log;
+        this.local = log instanceof LocalEventLog localLog ? localLog : null;
         this.queueLimit = queueLimit;
         this.clock = clock;
+        this.endings = endings;
         this.catchUps = Executors.newFixedThreadPool(CATCH_UP_THREADS, daemon("event-catch-up"));
+        if (local != null) {
+            local.onRecorded(this::deliverNews);
+        }
         this.tail = daemon("event-tail").newThread(this::tail);
         tail.start();
     }
 
     /**
-     * Subscribes {@code sink} to the domain's events: from now on live events wait for it;
-     * {@link #start} then catches it up. Throws the store's unavailability when where the
-     * stream stands cannot be read for a domain watched for the first time.
+     * Subscribes {@code sink} to the domain's events; {@link #start} then catches it up and
+     * makes it live. Throws the store's unavailability when where the stream stands cannot
+     * be read for a domain watched for the first time.
      */
     public Subscription register(String domain, SubscriptionRequest request, EventSink sink) {
-        Watched watched = domains.computeIfAbsent(domain, d -> new Watched(log.position(d)));
-        Subscription subscription = new Subscription(domain, request, sink, queueLimit);
-        watched.add(subscription);
-        subscriptions.incrementAndGet();
+        DomainSubscribers subscribers = domains.computeIfAbsent(domain, d -> new DomainSubscribers(log.position(d)));
+        Subscription subscription = new Subscription(domain, request, sink, queueLimit, endings);
+        // how it leaves, set before it can be reached: whoever ends it, it is removed and counted
         subscription.onEnd(() -> {
-            watched.remove(subscription);
+            subscribers.remove(subscription);
             subscriptions.decrementAndGet();
         });
+        subscriptions.incrementAndGet();
+        subscribers.add(subscription);
         synchronized (this) {
             notifyAll(); // the tail may be waiting for a first domain to watch
         }
@@ -75,7 +105,11 @@ public final class EventHub implements AutoCloseable {
 
     /** Sends the subscription its catch-up (on another thread), then its live events: once its answer is out. */
     public void start(Subscription subscription) {
-        catchUps.execute(() -> subscription.catchUp(log, clock));
+        try {
+            catchUps.execute(() -> subscription.catchUp(log, clock));
+        } catch (RejectedExecutionException e) {
+            subscription.end("the server is stopping", "unavailable");
+        }
     }
 
     /** Subscriptions open now on this instance. */
@@ -83,28 +117,71 @@ public final class EventHub implements AutoCloseable {
         return subscriptions.get();
     }
 
+    /**
+     * Delivers what a local log has after the last events delivered, unless another thread
+     * is delivering: that one looks again once it is done, and finds this change's event.
+     */
+    private void deliverNews() {
+        if (domains.isEmpty()) {
+            return;
+        }
+        while (delivering.tryLock()) {
+            try {
+                deliver(log.next(positions(), BATCH, 0));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                delivering.unlock();
+            }
+            if (!local.hasNews(positions())) {
+                return; // else: recorded while this thread delivered, by a thread that left it to this one
+            }
+        }
+    }
+
     private void tail() {
         while (running) {
             try {
-                Map<String, Long> positions = new HashMap<>();
-                domains.forEach((domain, watched) -> positions.put(domain, watched.position));
-                if (positions.isEmpty()) {
+                if (domains.isEmpty()) {
                     synchronized (this) {
                         while (running && domains.isEmpty()) {
                             wait();
                         }
                     }
-                    continue;
-                }
-                for (ConversationEvent event : log.next(positions, TAIL_BATCH, TAIL_WAIT_MILLIS)) {
-                    domains.get(event.domain()).accept(event);
+                } else if (local != null) {
+                    synchronized (this) {
+                        wait(TAIL_WAIT_MILLIS); // the changing threads deliver; this is the safety net
+                    }
+                    deliverNews();
+                } else {
+                    delivering.lock();
+                    try {
+                        deliver(log.next(positions(), BATCH, TAIL_WAIT_MILLIS));
+                    } finally {
+                        delivering.unlock();
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("reading the event streams failed; trying again in a second: {}", e.toString());
+                TAIL_FAILURES.warn(e.getClass().getName(), "reading the event streams failed; trying again every second "
+                        + "(subscribers wait, nothing is lost while the store keeps the events)", e);
                 pause();
             }
+        }
+    }
+
+    /** Where each watched domain's delivery stands; only the thread holding {@code delivering} moves it. */
+    private Map<String, Long> positions() {
+        Map<String, Long> positions = new HashMap<>();
+        domains.forEach((domain, subscribers) -> positions.put(domain, subscribers.position));
+        return positions;
+    }
+
+    private void deliver(List<ConversationEvent> events) {
+        for (ConversationEvent event : events) {
+            domains.get(event.domain()).accept(event);
         }
     }
 
@@ -121,17 +198,17 @@ public final class EventHub implements AutoCloseable {
         running = false;
         tail.interrupt();
         catchUps.shutdownNow();
-        domains.values().forEach(Watched::cancelAll);
+        domains.values().forEach(DomainSubscribers::cancelAll);
     }
 
-    /** One domain's subscriptions, by the operator they watch, and how far its stream has been read. */
-    private static final class Watched {
+    /** One domain's subscriptions, by the operator they watch, and how far its stream has been delivered. */
+    private static final class DomainSubscribers {
         final Set<Subscription> wholeDomain = ConcurrentHashMap.newKeySet();
         final ConcurrentMap<String, Set<Subscription>> byOperator = new ConcurrentHashMap<>();
-        String epoch; // read and written by the tail thread only, once constructed
+        String epoch; // like position, moved only under the hub's delivering lock
         volatile long position;
 
-        Watched(EventLog.Position start) {
+        DomainSubscribers(EventLog.Position start) {
             this.epoch = start.epoch();
             this.position = start.lastSeq();
         }
@@ -148,24 +225,25 @@ public final class EventHub implements AutoCloseable {
 
         void remove(Subscription subscription) {
             wholeDomain.remove(subscription);
-            subscription.request().operators().ifPresent(operators -> operators.forEach(operator -> {
-                Set<Subscription> watching = byOperator.get(operator);
-                if (watching != null) {
-                    watching.remove(subscription);
-                }
-            }));
+            subscription.request().operators().ifPresent(operators -> operators.forEach(operator ->
+                    // an operator nobody watches any more leaves no entry behind
+                    byOperator.computeIfPresent(operator, (o, watching) -> {
+                        watching.remove(subscription);
+                        return watching.isEmpty() ? null : watching;
+                    })));
         }
 
         /** The next event of the stream: to the subscriptions it concerns, or, after a gap, the end of them all. */
         void accept(ConversationEvent event) {
             if (event.epoch().equals(epoch) && event.seq() <= position) {
-                return; // read twice (a new domain joined the read): delivered already
+                return; // delivered already
             }
             if (!event.epoch().equals(epoch) || event.seq() != position + 1) {
                 // the stream moved on further than it retains (or started over): nobody here can be sure of a gapless view
+                long last = position;
                 epoch = event.epoch();
                 position = event.seq();
-                endAll();
+                endAll("this server fell behind the domain's events after " + last);
                 return;
             }
             position = event.seq();
@@ -184,16 +262,14 @@ public final class EventHub implements AutoCloseable {
             }
         }
 
+        void endAll(String why) {
+            wholeDomain.forEach(subscription -> subscription.endBehind(why));
+            byOperator.values().forEach(watching -> watching.forEach(subscription -> subscription.endBehind(why)));
+        }
+
         void cancelAll() {
             wholeDomain.forEach(Subscription::cancel);
             byOperator.values().forEach(watching -> watching.forEach(Subscription::cancel));
-        }
-
-        void endAll() {
-            wholeDomain.forEach(subscription -> subscription.end("the server lost its place in the domain's events;"
-                    + " resume with since"));
-            byOperator.values().forEach(watching -> watching.forEach(subscription -> subscription.end(
-                    "the server lost its place in the domain's events; resume with since")));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.ccarm.callcontrol.Conversation;
 
 /**
@@ -15,11 +16,11 @@ import org.ccarm.callcontrol.Conversation;
  *
  * <p>The catch-up reads the store's log itself, as fast as the client takes what it
  * writes (a small window at a time, so a snapshot of any size takes little memory),
- * from where the snapshot ended (or from {@code since}) until nothing is left to read;
- * the moment the log has nothing more, under this subscription's lock, it goes live, and
- * from then on the hub hands it each new event. Events the hub hands it before that are
- * not kept: the catch-up reads them from the log. So the catch-up needs no buffer, and
- * however long a snapshot takes, no live event is lost or counted against the queue.
+ * from where the snapshot ended (or from {@code since}) until nothing is left to read,
+ * then goes live. Events the hub offers meanwhile are not kept, only the highest seq
+ * among them: the catch-up goes live only if it has read at least that far, else it
+ * reads again. So the catch-up needs no buffer, never holds up the hub, and however long
+ * a snapshot takes, no live event is lost or counted against the queue.
  *
  * <p>Live events written but not yet taken by the client are bounded by
  * {@code queueLimit}: a subscriber that cannot keep up is ended (the transport closes
@@ -41,17 +42,20 @@ public final class Subscription {
     private final SubscriptionRequest request;
     private final EventSink sink;
     private final int queueLimit;
+    private final Consumer<String> endings;
     private final Semaphore window = new Semaphore(CATCH_UP_WINDOW);
     private final AtomicInteger inFlight = new AtomicInteger(); // counted without the lock: a sink may call back holding its own
     private State state = State.CATCHING_UP; // guarded by this, like the fields below
     private long lastSent;
+    private long highestOffered; // while catching up: the newest event the hub offered
     private Runnable onEnd = () -> { };
 
-    Subscription(String domain, SubscriptionRequest request, EventSink sink, int queueLimit) {
+    Subscription(String domain, SubscriptionRequest request, EventSink sink, int queueLimit, Consumer<String> endings) {
         this.domain = domain;
         this.request = request;
         this.sink = sink;
         this.queueLimit = queueLimit;
+        this.endings = endings;
     }
 
     public String domain() {
@@ -67,16 +71,17 @@ public final class Subscription {
         this.onEnd = action;
     }
 
-    /**
-     * A live event of the domain, in seq order (the hub's one thread); ignored unless it
-     * concerns this subscription, and until the catch-up is done (it reads it from the log).
-     */
+    /** A live event of the domain, in seq order (whoever holds the hub's delivering lock). */
     synchronized void deliver(ConversationEvent event) {
+        if (state == State.CATCHING_UP) {
+            highestOffered = Math.max(highestOffered, event.seq()); // the catch-up reads it from the log
+            return;
+        }
         if (state != State.LIVE || event.seq() <= lastSent || !event.concerns(request.watched())) {
             return;
         }
         if (inFlight.get() >= queueLimit) {
-            end("the subscriber did not read its events (" + queueLimit + " unread); resume with since=" + lastSent);
+            end("resume with since=" + lastSent + ": " + queueLimit + " events were left unread", "slow");
             return;
         }
         inFlight.incrementAndGet();
@@ -99,7 +104,8 @@ public final class Subscription {
         } catch (CatchUpEnded e) {
             // ended while catching up: nothing more to write
         } catch (RuntimeException e) {
-            end("the domain's events could not be read now (" + e.getMessage() + "); subscribe again shortly");
+            // the store's own words stay in the server's log; the client learns only what to do
+            end("the domain's events could not be read now; subscribe again shortly", "unavailable");
         }
     }
 
@@ -113,26 +119,26 @@ public final class Subscription {
     private void replayThenGoLive(EventLog log, String epoch, long from) {
         long at = from;
         while (true) {
-            List<ConversationEvent> page;
-            synchronized (this) {
-                // under the lock the hub needs to deliver: an event recorded after this read reaches us live
-                if (state == State.ENDED) {
-                    return;
-                }
-                Optional<List<ConversationEvent>> read = log.after(domain, epoch, at, REPLAY_PAGE);
-                if (read.isEmpty()) {
-                    end("the subscriber read its catch-up slower than the domain changed, and the events after " + at
-                            + " are no longer retained; resume with since=" + at + " for a snapshot with reset");
-                    return;
-                }
-                page = read.get();
-                if (page.isEmpty()) {
-                    state = State.LIVE;
-                    lastSent = at;
-                    return;
-                }
+            Optional<List<ConversationEvent>> read = log.after(domain, epoch, at, REPLAY_PAGE);
+            if (read.isEmpty()) {
+                end("resume with since=" + at + ": the catch-up was read slower than the domain changed", "behind");
+                return;
             }
-            for (ConversationEvent event : page) {
+            if (read.get().isEmpty()) {
+                synchronized (this) {
+                    if (state != State.CATCHING_UP) {
+                        return;
+                    }
+                    if (highestOffered <= at) {
+                        // everything offered so far has been read here; whatever comes next is delivered live
+                        state = State.LIVE;
+                        lastSent = at;
+                        return;
+                    }
+                }
+                continue; // recorded since the read, and offered: read again
+            }
+            for (ConversationEvent event : read.get()) {
                 if (event.concerns(request.watched())) {
                     write(event);
                 }
@@ -153,29 +159,36 @@ public final class Subscription {
         write(ConversationEvent.snapshotEnd(domain, now.epoch(), now.lastSeq(), clock.instant(), reset));
     }
 
-    /** A catch-up event, once the client has taken enough of the ones before. */
+    /** A catch-up event, once the client has taken enough of the ones before; never after the subscription ended. */
     private void write(ConversationEvent event) {
         try {
             if (!window.tryAcquire(CATCH_UP_PATIENCE_SECONDS, TimeUnit.SECONDS)) {
-                end("the subscriber did not read its catch-up for " + CATCH_UP_PATIENCE_SECONDS + " s");
+                end("the catch-up was not read for " + CATCH_UP_PATIENCE_SECONDS + " s", "slow");
                 throw new CatchUpEnded();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            end("the server is stopping");
+            end("the server is stopping", "unavailable");
             throw new CatchUpEnded();
         }
         synchronized (this) {
             if (state == State.ENDED) {
+                window.release();
                 throw new CatchUpEnded();
             }
+            sink.write(event, window::release); // under the lock: nothing of this subscription follows its end
         }
-        sink.write(event, window::release);
     }
 
-    /** Ends the subscription and tells its transport why (the server's decision). */
-    synchronized void end(String detail) {
+    /** The hub lost its place in the domain's stream: every subscription of it ends this way. */
+    void endBehind(String why) {
+        end(why + "; resume with since", "behind");
+    }
+
+    /** Ends the subscription and tells its transport why (the server's decision); {@code kind} goes to the metrics. */
+    synchronized void end(String detail, String kind) {
         if (cancel()) {
+            endings.accept(kind);
             sink.ended(detail);
         }
     }

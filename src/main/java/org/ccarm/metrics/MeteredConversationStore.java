@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Optional;
-import org.ccarm.events.EventLog;
 import java.util.function.Supplier;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.StoreUnavailableException;
 

@@ -32,7 +32,8 @@ import org.ccarm.logging.AuditTrail;
  *       {@code ccarm_command_duration_seconds{domain,command,transport}} (a histogram);</li>
  *   <li>{@code ccarm_store_operation_duration_seconds{operation}} and
  *       {@code ccarm_store_errors_total{operation,kind}} ({@link MeteredConversationStore});</li>
- *   <li>{@code ccarm_websocket_sessions}, {@code ccarm_event_subscriptions}, the HTTP listener's threads and connections,
+ *   <li>{@code ccarm_websocket_sessions}, {@code ccarm_event_subscriptions} and
+ *       {@code ccarm_event_subscriptions_ended_total{reason}}, the HTTP listener's threads and connections,
  *       the audit trail's queue and lines written, and the JVM's and process's own.</li>
  * </ul>
  * With {@code metrics.enabled = false} every method returns at once and nothing is kept.
@@ -131,6 +132,14 @@ public final class Metrics implements AutoCloseable {
         if (registry != null) {
             Counter.builder("ccarm.logins").description("logins by outcome").tag("outcome", outcome).register(registry)
                     .increment();
+        }
+    }
+
+    /** The server ended an event subscription: {@code slow}, {@code behind} or {@code unavailable}. */
+    public void eventSubscriptionEnded(String reason) {
+        if (registry != null) {
+            Counter.builder("ccarm.event.subscriptions.ended").description("event subscriptions the server ended, by why")
+                    .tag("reason", reason).register(registry).increment();
         }
     }
 

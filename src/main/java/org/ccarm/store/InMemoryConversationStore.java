@@ -1,6 +1,7 @@
 package org.ccarm.store;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -49,16 +50,28 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     @Override
     public Put put(Conversation conversation) {
-        long[] versionAndSeq = new long[2];
-        domains.computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
-                .compute(conversation.id(), (id, old) -> {
-                    versionAndSeq[0] = old == null ? 1 : old.retire() + 1;
-                    // recorded under the map's lock of this conversation: the change and its event together
-                    versionAndSeq[1] = events.record(ChangeEvents.put(conversation, now())).seq();
-                    return new Slot(conversation, versionAndSeq[0], events);
-                });
-        return new Put(versionAndSeq[0] == 1, Conversation.of(conversation.domain(), conversation.id(),
-                conversation.operators(), conversation.hold(), versionAndSeq[0]), versionAndSeq[1]);
+        Slot fresh = new Slot(conversation, 0, events);
+        long version;
+        long seq;
+        synchronized (fresh) {
+            long[] versions = new long[1];
+            List<List<String>> former = new ArrayList<>(1);
+            domains.computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
+                    .compute(conversation.id(), (id, old) -> {
+                        versions[0] = old == null ? 1 : old.retire() + 1;
+                        former.add(old == null ? List.of() : old.operators);
+                        return fresh;
+                    });
+            version = versions[0];
+            fresh.version = version;
+            // recorded once the slot is in the map, under its lock: a snapshot that finds it waits for the
+            // event; one that did not find it began before it, so the event comes after its end, and a
+            // transition of the new slot records its event after this one
+            seq = events.record(ChangeEvents.put(conversation, former.get(0), now())).seq();
+        }
+        events.changed();
+        return new Put(version == 1, Conversation.of(conversation.domain(), conversation.id(),
+                conversation.operators(), conversation.hold(), version), seq);
     }
 
     @Override
@@ -74,6 +87,9 @@ public final class InMemoryConversationStore implements ConversationStore {
             removed[0] = new Removed(version, seq);
             return null;
         });
+        if (removed[0] != null) {
+            events.changed();
+        }
         return Optional.ofNullable(removed[0]);
     }
 
@@ -85,6 +101,9 @@ public final class InMemoryConversationStore implements ConversationStore {
                 return TransitionResult.noSuchConversation(key);
             }
             TransitionResult result = slot.apply(transition);
+            if (result instanceof TransitionResult.Applied) {
+                events.changed(); // its event was recorded with it; now, out of the slot's lock, it may go out
+            }
             if (result != null) {
                 return result;
             }
@@ -160,7 +179,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         private final InMemoryEventLog events;
         private int holder = NOT_HELD; // guarded by this, like every field below
         private long heldSinceMillis;
-        private long version;
+        private long version; // set by put() under this lock before anyone can read it
         private boolean retired;
 
         Slot(Conversation conversation, long version, InMemoryEventLog events) {

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.events.ConversationEvent;
 import org.ccarm.events.EventLog;
+import org.ccarm.events.LocalEventLog;
 
 /**
  * The in-memory store's streams: per domain, a seq counter and a ring of the latest
@@ -21,7 +22,7 @@ import org.ccarm.events.EventLog;
  * change and its event happen together; the lock order is always change, then stream.
  * A process's streams start empty with a new epoch: a restarted server's seqs begin again.
  */
-final class InMemoryEventLog implements EventLog {
+final class InMemoryEventLog implements LocalEventLog {
 
     private final int retained;
     private final ConcurrentMap<String, DomainStream> streams = new ConcurrentHashMap<>();
@@ -29,6 +30,7 @@ final class InMemoryEventLog implements EventLog {
     // the tailing thread waits on this when there is nothing new; a change wakes it only while it waits
     private final Object signal = new Object();
     private volatile boolean tailWaiting;
+    private volatile Runnable recorded = () -> { };
 
     InMemoryEventLog(int retained, Function<String, Iterator<List<Conversation>>> conversations) {
         if (retained < 1) {
@@ -75,7 +77,33 @@ final class InMemoryEventLog implements EventLog {
     }
 
     @Override
+    public void onRecorded(Runnable listener) {
+        this.recorded = listener;
+    }
+
+    /** After a change and its event, once the store released its locks: whoever listens may hand the event out. */
+    void changed() {
+        recorded.run();
+    }
+
+    @Override
+    public boolean hasNews(Map<String, Long> positions) {
+        for (Map.Entry<String, Long> position : positions.entrySet()) {
+            DomainStream stream = stream(position.getKey());
+            synchronized (stream) {
+                if (stream.lastSeq > position.getValue()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
     public List<ConversationEvent> next(Map<String, Long> positions, int max, long waitMillis) throws InterruptedException {
+        if (waitMillis <= 0) {
+            return newer(positions, max);
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (true) {
             List<ConversationEvent> events = newer(positions, max);
@@ -136,7 +164,7 @@ final class InMemoryEventLog implements EventLog {
         long lastSeq;
 
         DomainStream(String domain) {
-            // one per domain, made on first use
+            // one per domain, made on first use (computeIfAbsent hands it the name)
         }
 
         ConversationEvent append(ConversationEvent change) {

@@ -231,6 +231,24 @@ class EventsEndToEndTest {
     }
 
     @Test
+    void aLogoutFrameEndsTheSubscriptionOfItsConnection() throws Exception {
+        String id = RunningServer.uniqueId("ev-logout");
+        SERVER.add(free("demo", id, "1001"));
+        try (Subscriber subscriber = connect(SERVER, token("1001"))) {
+            int before = SERVER.eventSubscriptions();
+            subscriber.subscribe(Map.of("since", Long.toString(lastSeq(SERVER))));
+            Await.until(() -> SERVER.eventSubscriptions() == before + 1, "subscribed");
+            subscriber.frames.send(Sessions.frame("0009", "logout", Sessions.json("logout", Map.of())));
+            assertEquals(200, Sessions.status(subscriber.frames.receive()));
+            Await.until(() -> SERVER.eventSubscriptions() == before, "what it watched was the session's right: it ends too");
+            SERVER.store().apply(new ConversationKey("demo", id), new Transition.PlaceHold(Optional.empty(), Instant.now()));
+            subscriber.frames.send(Sessions.frame("0010", "logout", Sessions.json("logout", Map.of())));
+            String next = subscriber.frames.receive();
+            assertFalse(EventFrames.isEvent(next), "no event after the logout, only the next answer: " + next);
+        }
+    }
+
+    @Test
     void everyChangeOnEveryPathIsOneEventAndOneAuditLineWithTheSameSeq() throws Exception {
         String supervisor = token("9001");
         String id = RunningServer.uniqueId("ev-audit");

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class EventHubTest {
 
     private final InMemoryConversationStore store = new InMemoryConversationStore();
-    private final EventHub hub = new EventHub(store.events(), 8, Clock.systemUTC());
+    private final List<String> endings = new CopyOnWriteArrayList<>();
+    private final EventHub hub = new EventHub(store.events(), 8, Clock.systemUTC(), endings::add);
 
     @AfterEach
     void close() {
@@ -125,6 +126,7 @@ class EventHubTest {
         assertEquals(8, stuck.liveSeqs().size(), "given its queue's worth, then ended");
         assertTrue(stuck.ended.contains("resume with since=" + (since + 8)), stuck.ended);
         assertNull(healthy.ended);
+        assertEquals(List.of("slow"), endings, "counted for the metrics");
         assertEquals(LongStream.rangeClosed(since + 1, last).boxed().toList(), healthy.liveSeqs());
         assertEquals(1, hub.count());
     }

@@ -242,6 +242,16 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void aReplacementConcernsTheOperatorsItHadAsWellAsThoseItHas() {
+        String domain = "events-" + id();
+        store.put(free(domain, "c1", "1001", "1002"));
+        store.put(free(domain, "c1", "1003"));
+        List<ConversationEvent> events = eventsOf(domain);
+        assertEquals(java.util.Set.of("1001", "1002", "1003"), java.util.Set.copyOf(events.get(1).operators()),
+                "1001 and 1002 hear that they are no longer in it");
+    }
+
+    @Test
     void aReplayIsRefusedWhenItCannotBeWithoutAGap() {
         String domain = "events-" + id();
         Conversation c = free(domain, "c1", "1001");

@@ -1,7 +1,7 @@
 package org.ccarm.protocol.codec;
 
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,10 @@ import org.ccarm.protocol.tree.Element;
  * not be replayed.
  */
 public final class EventEncoder {
+
+    /** ISO-8601 UTC, always to the millisecond ({@code ISO_INSTANT} would drop {@code .000}). */
+    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final JsonForm jsonForm = new JsonForm();
 
@@ -34,7 +38,7 @@ public final class EventEncoder {
         if (event.operatorId() != null) {
             attributes.put("operator_id", event.operatorId());
         }
-        attributes.put("at", DateTimeFormatter.ISO_INSTANT.format(event.at().truncatedTo(ChronoUnit.MILLIS)));
+        attributes.put("at", AT.format(event.at()));
         if (event.reset()) {
             attributes.put("reset", "true");
         }

@@ -109,7 +109,7 @@ public final class RedisConversationStore implements ConversationStore {
         long deadline = deadline();
         Optional<Hold> hold = conversation.hold();
         List<Long> result = script(Scripts.PUT, ScriptOutputType.MULTI, deadline, changeKeys(conversation.key()),
-                withEvent(ChangeEvents.put(conversation, now()), StoredFields.operators(conversation.operators()),
+                withEvent(ChangeEvents.put(conversation, List.of(), now()), StoredFields.operators(conversation.operators()),
                         hold.map(Hold::heldBy).orElse(NOT_HELD),
                         hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse("")));
         replicated(deadline);
@@ -121,10 +121,10 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public Optional<Removed> remove(ConversationKey key) {
         long deadline = deadline();
-        ConversationEvent released = ChangeEvents.removed(key, List.of(), now());
+        // the event's operators are the conversation's own, which the script reads
         List<Long> result = script(Scripts.REMOVE, ScriptOutputType.MULTI, deadline, changeKeys(key),
-                events.candidateEpoch(), events.maxLength(), key.conversationId(), released.status().wire(),
-                Long.toString(released.at().toEpochMilli()));
+                events.candidateEpoch(), events.maxLength(), key.conversationId(),
+                ConversationEvent.Status.RELEASED.wire(), Long.toString(now().toEpochMilli()));
         if (result.get(0) < 0) {
             return Optional.empty();
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -64,7 +65,7 @@ final class RedisEventLog implements EventLog, AutoCloseable {
     @Override
     public Position position(String domain) {
         List<Object> position = link.script(Scripts.POSITION, ScriptOutputType.MULTI, link.deadline(),
-                new String[] {keys.eventSeq(domain), keys.eventEpoch(domain)}, candidateEpoch());
+                new String[] {keys.eventSeq(domain), keys.eventEpoch(domain), keys.events(domain)}, candidateEpoch());
         return new Position((String) position.get(0), (Long) position.get(1));
     }
 
@@ -109,7 +110,10 @@ final class RedisEventLog implements EventLog, AutoCloseable {
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + link.timeoutNanos(), false);
         List<ConversationEvent> events = new ArrayList<>(entries.size());
         for (StreamMessage<String, String> entry : entries) {
-            events.add(event(domainOfStream.get(entry.getStream()), entry));
+            Optional<ConversationEvent> event = readable(domainOfStream.get(entry.getStream()), entry);
+            // an entry this server cannot read is skipped: the seq it leaves out ends that domain's
+            // subscriptions (they resume), rather than stopping every domain's delivery on it
+            event.ifPresent(events::add);
         }
         return events;
     }
@@ -121,13 +125,22 @@ final class RedisEventLog implements EventLog, AutoCloseable {
         return tail;
     }
 
+    private static Optional<ConversationEvent> readable(String domain, StreamMessage<String, String> entry) {
+        try {
+            return Optional.of(event(domain, entry));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static ConversationEvent event(String domain, StreamMessage<String, String> entry) {
         String id = entry.getId();
         Map<String, String> fields = entry.getBody();
         String operator = fields.get("o");
         return ConversationEvent.change(domain, fields.get("c"), ConversationEvent.Status.ofWire(fields.get("s")),
                         operator == null || operator.isEmpty() ? null : operator,
-                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))), StoredFields.operators(fields.get("p")))
+                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))),
+                        List.copyOf(new LinkedHashSet<>(StoredFields.operators(fields.get("p")))))
                 .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
     }
 

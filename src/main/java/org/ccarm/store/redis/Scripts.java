@@ -42,13 +42,16 @@ final class Scripts {
      */
     static final String COMPARE_AND_SET = RECORD_EVENT + """
             if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+            -- the event first: should it fail, Redis keeps what a script did before the error, and no change
+            -- may stand without its event
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
             if ARGV[3] == '' then
               redis.call('HDEL', KEYS[1], 'h', 's')
               redis.call('HSET', KEYS[1], 'v', ARGV[2])
             else
               redis.call('HSET', KEYS[1], 'v', ARGV[2], 'h', ARGV[3], 's', ARGV[4])
             end
-            return record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+            return seq
             """;
 
     /**
@@ -60,11 +63,17 @@ final class Scripts {
     static final String PUT = RECORD_EVENT + """
             local old = redis.call('HGET', KEYS[1], 'v')
             local version = 1
-            if old then version = tonumber(old) + 1 end
+            local concerned = ARGV[10]
+            if old then
+              version = tonumber(old) + 1
+              -- the operators it had hear of it too (the reader drops the repeats)
+              local former = redis.call('HGET', KEYS[1], 'o')
+              if former and former ~= ARGV[1] then concerned = concerned .. former end
+            end
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], concerned)
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'o', ARGV[1], 'v', version)
             if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'h', ARGV[2], 's', ARGV[3]) end
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
             if old then return {0, version, seq} end
             return {1, version, seq}
             """;
@@ -78,21 +87,21 @@ final class Scripts {
             local old = redis.call('HGET', KEYS[1], 'v')
             if not old then return {-1, 0} end
             local ops = redis.call('HGET', KEYS[1], 'o')
-            redis.call('DEL', KEYS[1])
             local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', ARGV[5], ops)
+            redis.call('DEL', KEYS[1])
             return {tonumber(old) + 1, seq}
             """;
 
     /**
-     * KEYS[1..2] the domain's seq and epoch; ARGV[1] a candidate epoch. The domain's
-     * {epoch, last seq}; a domain without a stream yet starts one with the candidate.
+     * KEYS[1..3] the domain's seq, epoch and stream; ARGV[1] a candidate epoch. The domain's
+     * {epoch, last seq}; a domain without an epoch starts its stream over with the candidate.
      */
     static final String POSITION = """
             local epoch = redis.call('GET', KEYS[2])
             if not epoch then
               epoch = ARGV[1]
               redis.call('SET', KEYS[2], epoch)
-              redis.call('DEL', KEYS[1])
+              redis.call('DEL', KEYS[1], KEYS[3])
             end
             return {epoch, tonumber(redis.call('GET', KEYS[1]) or '0')}
             """;

@@ -53,16 +53,24 @@ final class EventStream implements EventSink, WriteListener {
         return tokenHash;
     }
 
-    /** The headers are set: from now on the stream writes, as fast as the client reads. */
-    void open(AsyncContext context, Subscription opened) throws IOException {
+    /**
+     * The headers are set: from now on the stream writes, as fast as the client reads.
+     * False when the subscription ended before (the response is then completed here).
+     */
+    boolean open(AsyncContext context, Subscription opened) throws IOException {
         ServletOutputStream output = context.getResponse().getOutputStream();
         synchronized (this) {
             this.async = context;
             this.subscription = opened;
             this.out = output;
+            if (closed) {
+                context.complete();
+                return false;
+            }
         }
         streams.opened(this);
         output.setWriteListener(this); // calls onWritePossible at once
+        return true;
     }
 
     @Override

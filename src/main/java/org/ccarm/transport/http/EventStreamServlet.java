@@ -91,8 +91,14 @@ final class EventStreamServlet extends HttpServlet {
         response.setContentType("text/event-stream;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no"); // a proxy that buffers would hold the events back
-        stream.open(async, channel.subscription);
-        events.start(channel.subscription);
+        try {
+            if (stream.open(async, channel.subscription)) {
+                events.start(channel.subscription);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.subscription.cancel(); // the client is gone already
+            stream.end();
+        }
     }
 
     /** The subscribe the query asks for; empty when Last-Event-ID cannot be read. */

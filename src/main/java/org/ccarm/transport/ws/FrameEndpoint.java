@@ -3,6 +3,8 @@ package org.ccarm.transport.ws;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.ccarm.auth.Authentication;
 import org.ccarm.command.EventChannel;
 import org.ccarm.dispatch.Call;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class FrameEndpoint implements Session.Listener.AutoDemanding {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameEndpoint.class);
+    /** After a 1008 for a subscriber that fell behind, how long its close frame may take before the connection is dropped. */
+    private static final long CLOSE_GRACE_SECONDS = 10;
 
     private final String domain;
     private final String connectionId;
@@ -156,6 +160,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
             SessionChange change = answer.session();
             if (change != null) {
                 actAs(change.token()); // login: the connection acts in the new session; logout: in none
+                channel.unsubscribe(); // what it watched was the old session's right, not the new one's
             }
             leaving = null;
         } catch (FrameException e) {
@@ -207,9 +212,14 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
 
         @Override
         public void subscribe(SubscriptionRequest request) {
+            Subscription replacement = events.register(domain, request, this); // may fail: the old one then stays
             unsubscribe();
-            subscription = events.register(domain, request, this);
-            toStart = subscription;
+            subscription = replacement;
+            toStart = replacement;
+            Session open = session;
+            if (open == null || !open.isOpen()) {
+                unsubscribe(); // closed while this frame ran: nothing would end it later
+            }
         }
 
         @Override
@@ -234,7 +244,10 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
                 written.run();
                 return;
             }
-            open.sendText(Frames.writeEvent(eventEncoder.json(event)), Callback.from(written, failure -> written.run()));
+            open.sendText(Frames.writeEvent(eventEncoder.json(event)), Callback.from(written, failure -> {
+                written.run();
+                unsubscribe(); // the connection is failing: its close ends the rest
+            }));
         }
 
         @Override
@@ -242,9 +255,15 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
             subscription = null;
             Session open = session;
             if (open != null) {
-                // a close reason is at most 123 bytes: the detail is cut, it only helps a person reading a log
+                // a close reason is at most 123 bytes: the detail is cut (what to do comes first in it)
                 open.close(StatusCode.POLICY_VIOLATION, detail.length() > 120 ? detail.substring(0, 120) : detail,
                         Callback.NOOP);
+                // a client that reads nothing never takes the close frame queued behind its events: let it go
+                CompletableFuture.delayedExecutor(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS).execute(() -> {
+                    if (open.isOpen()) {
+                        open.disconnect();
+                    }
+                });
             }
         }
     }
