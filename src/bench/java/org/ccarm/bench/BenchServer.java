@@ -147,7 +147,9 @@ public final class BenchServer {
             case "free" -> {
                 long size = Long.parseLong(spec[1]);
                 for (long i = 0; i < size; i++) {
-                    conversations.add(Conversation.of("demo", poolId(i), OPERATORS, Optional.empty()));
+                    // the event rows: pool conversation i belongs to operator 2000 + i % SPREAD (and 1002)
+                    conversations.add(Conversation.of("demo", poolId(i), SPREAD > 0
+                            ? List.of(Long.toString(SPREAD_FIRST + i % SPREAD), "1002") : OPERATORS, Optional.empty()));
                 }
             }
             default -> throw new IllegalArgumentException("unknown spec " + String.join(":", spec));

@@ -21,15 +21,19 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * The subscribers of the event rows: SUBSCRIBERS websocket connections, subscriber i
  * watching operator FIRST_OPERATOR + i, and one supervisor watching the whole domain, all
  * resuming from the stream position the server printed (so that nobody needs a snapshot
- * of the prepared conversations). While the HTTP load runs, a probe changes conversations
- * of its own ({@code s000000000000000}..9, which BenchServer prepares with {@code free:10})
- * about PROBES_PER_SECOND times a second and times each change from its answer to the
- * supervisor's frame.
+ * of the prepared conversations). A probe changes conversations of its own (pool
+ * conversations 0..9, which BenchServer prepares with {@code free:N} and
+ * {@code -Dccarm.bench.spread}) 20 times a second and times each change from its answer to
+ * the supervisor's frame: first while the HTTP load (wrk) runs, WARMUP_S then DURATION_S
+ * (only these counted); then, once wrk is done, DURATION_S more while this program itself
+ * changes pool conversations 10.. at a steady STEADY_RATE a second, a load well below what
+ * the server can take (the delivery latency of a server at work, not of one saturated).
  *
- * <pre>java -cp ... org.ccarm.bench.EventLoad WS_URI HTTP_BASE SUBSCRIBERS FIRST_OPERATOR EPOCH SINCE WARMUP_S DURATION_S PROBES_PER_SECOND</pre>
+ * <pre>java -cp ... org.ccarm.bench.EventLoad WS_URI HTTP_BASE SUBSCRIBERS FIRST_OPERATOR EPOCH SINCE WARMUP_S DURATION_S STEADY_RATE</pre>
  *
- * prints {@code subscribed=N} once every subscription is answered, then probes for
- * WARMUP_S seconds (not counted) and DURATION_S seconds (counted), and prints one line: {@code events=... supervisor_events=... probes=... lost=... latency_p50_us=... latency_p99_us=... closed=...}.
+ * prints {@code subscribed=N} once every subscription is answered, and at the end one line:
+ * {@code events=... supervisor_events=... probes=... lost=... latency_p50_us=... latency_p99_us=...
+ * steady_rate=... steady_probes=... steady_lost=... steady_p50_us=... steady_p99_us=... closed=...}.
  */
 public final class EventLoad {
 
@@ -44,6 +48,30 @@ public final class EventLoad {
                 args[4], args[5], Long.parseLong(args[6]), Long.parseLong(args[7]), Integer.parseInt(args[8]));
     }
 
+    private static final int PROBES_PER_SECOND = 20;
+    private static final int STEADY_THREADS = 4;
+    private static final int STEADY_CONVERSATIONS_PER_THREAD = 500; // pool conversations 10 + t * 500 ..
+
+    /** What the probe measured over a window: frames timed, frames lost, the delays. */
+    private record Probed(long probes, long lost, Histogram latency) {
+        String line(String prefix) {
+            return String.format("%sprobes=%d %slost=%d %sp50_us=%d %sp99_us=%d", prefix, probes, prefix, lost, prefix,
+                    latency.getValueAtPercentile(50), prefix, latency.getValueAtPercentile(99));
+        }
+    }
+
+    /** A pool conversation's operator (BenchServer with -Dccarm.bench.spread=1000). */
+    private static String ownerOf(long index) {
+        return Long.toString(2000 + index % 1000);
+    }
+
+    private static HttpRequest change(URI http, String command, long index) {
+        return HttpRequest.newBuilder(http.resolve("/demo/service/cc/arm/" + command))
+                .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
+                        "<in><request><" + command + " conversation_id=\"" + BenchServer.poolId(index) + "\" operator_id=\""
+                                + ownerOf(index) + "\"/></request></in>")).build();
+    }
+
     private static String subscribe(String attributes) {
         String body = "[{\"_name\":\"in\",\"_content\":[{\"_name\":\"request\",\"_content\":[{\"_name\":\"subscribe\","
                 + "\"_attributes\":{" + attributes + "}}]}]}]";
@@ -51,7 +79,7 @@ public final class EventLoad {
     }
 
     private void run(URI ws, URI http, int subscribers, int firstOperator, String epoch, String since, long warmup,
-                     long seconds, int probesPerSecond) throws Exception {
+                     long seconds, int steadyRate) throws Exception {
         WebSocketClient client = new WebSocketClient();
         client.setIdleTimeout(Duration.ofMinutes(5));
         client.start();
@@ -75,44 +103,88 @@ public final class EventLoad {
         System.out.println("subscribed=" + all.size());
         System.out.flush();
 
+        HttpClient probeClient = HttpClient.newHttpClient();
+        AtomicLong probeCount = new AtomicLong();
+        long start = System.nanoTime();
+        Probed underLoad = probe(probeClient, http, probeCount, start + TimeUnit.SECONDS.toNanos(warmup),
+                start + TimeUnit.SECONDS.toNanos(warmup + seconds));
+        TimeUnit.SECONDS.sleep(2); // wrk stops with its measured window: let its last requests drain
+        List<Thread> steady = new ArrayList<>();
+        long steadyEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 1);
+        for (int t = 0; t < STEADY_THREADS; t++) {
+            int thread = t;
+            Thread load = new Thread(() -> steadyChanges(http, thread, steadyRate / STEADY_THREADS, steadyEnd), "steady-" + t);
+            load.start();
+            steady.add(load);
+        }
+        TimeUnit.SECONDS.sleep(1); // the steady load settles
+        Probed atSteadyRate = probe(probeClient, http, probeCount, System.nanoTime(),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds - 1));
+        for (Thread thread : steady) {
+            thread.join();
+        }
+        System.out.printf("events=%d supervisor_events=%d %s steady_rate=%d %s closed=%d%n", events.get(),
+                supervisor.received.get(), underLoad.line("").replace("p50_us", "latency_p50_us")
+                        .replace("p99_us", "latency_p99_us"), steadyRate, atSteadyRate.line("steady_"), closedByServer.get());
+        CountDownLatch closed = new CountDownLatch(all.size());
+        all.forEach(subscriber -> subscriber.close(closed));
+        closed.await(10, TimeUnit.SECONDS);
+        client.stop();
+    }
+
+    /**
+     * The probe until {@code end}, counting from {@code measureFrom}: a hold or a release of
+     * one of pool conversations 0..9 at a time, {@link #PROBES_PER_SECOND} a second, each
+     * timed from its answer to the supervisor's frame of it.
+     */
+    private Probed probe(HttpClient client, URI http, AtomicLong count, long measureFrom, long end) throws Exception {
         Histogram latency = new Histogram(3);
         long probes = 0;
         long lost = 0;
-        HttpClient probeClient = HttpClient.newHttpClient();
-        long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
-        long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
-        long pause = 1_000 / Math.max(1, probesPerSecond);
-        for (int n = 0; System.nanoTime() < end; n++) {
-            String conversation = BenchServer.poolId(n / 2 % 10);
+        probeFrames.clear();
+        while (System.nanoTime() < end) {
+            long n = count.getAndIncrement();
             String command = n % 2 == 0 ? "call_hold" : "call_unhold";
-            HttpResponse<String> answer = probeClient.send(HttpRequest.newBuilder(http.resolve("/demo/service/cc/arm/" + command))
-                    .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
-                            "<in><request><" + command + " conversation_id=\"" + conversation + "\" operator_id=\"1001\"/>"
-                                    + "</request></in>")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = client.send(change(http, command, n / 2 % 10), HttpResponse.BodyHandlers.ofString());
             long answeredAt = System.nanoTime();
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("the probe's " + command + ": " + answer.statusCode() + " " + answer.body());
             }
             Long frameAt = probeFrames.poll(5, TimeUnit.SECONDS);
-            if (answeredAt < measureFrom) {
-                // warming up: not counted
-            } else if (frameAt == null) {
+            if (answeredAt >= measureFrom) {
                 probes++;
-                lost++;
-            } else {
-                probes++;
-                // a frame may come before the client has read the answer: then the delay is nothing
-                latency.recordValue(Math.max(0, frameAt - answeredAt) / 1_000);
+                if (frameAt == null) {
+                    lost++;
+                } else {
+                    // a frame may come before the client has read the answer: then the delay is nothing
+                    latency.recordValue(Math.max(0, frameAt - answeredAt) / 1_000);
+                }
             }
-            TimeUnit.MILLISECONDS.sleep(pause); // pacing a probe, not a test waiting on a condition
+            TimeUnit.MILLISECONDS.sleep(1_000 / PROBES_PER_SECOND); // pacing a probe, not a test waiting on a condition
         }
-        System.out.printf("events=%d supervisor_events=%d probes=%d lost=%d latency_p50_us=%d latency_p99_us=%d closed=%d%n",
-                events.get(), supervisor.received.get(), probes, lost, latency.getValueAtPercentile(50),
-                latency.getValueAtPercentile(99), closedByServer.get());
-        CountDownLatch closed = new CountDownLatch(all.size());
-        all.forEach(subscriber -> subscriber.close(closed));
-        closed.await(10, TimeUnit.SECONDS);
-        client.stop();
+        return new Probed(probes, lost, latency);
+    }
+
+    /** One thread of the steady load: holds then releases its own pool conversations, {@code perSecond} changes a second. */
+    private static void steadyChanges(URI http, int thread, int perSecond, long end) {
+        HttpClient client = HttpClient.newHttpClient();
+        long first = 10 + (long) thread * STEADY_CONVERSATIONS_PER_THREAD;
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, perSecond);
+        long next = System.nanoTime();
+        try {
+            for (long n = 0; System.nanoTime() < end; n++) {
+                long index = first + n % STEADY_CONVERSATIONS_PER_THREAD;
+                String command = n / STEADY_CONVERSATIONS_PER_THREAD % 2 == 0 ? "call_hold" : "call_unhold";
+                client.send(change(http, command, index), HttpResponse.BodyHandlers.discarding());
+                next += intervalNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait); // pacing a load generator
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the steady load failed", e);
+        }
     }
 
     /** One subscription; the supervisor's also notes when the probe's changes arrive. */
@@ -146,7 +218,7 @@ public final class EventLoad {
             }
             events.incrementAndGet();
             received.incrementAndGet();
-            if (supervisor && frame.contains("\"conversation_id\":\"s0000000000000")) {
+            if (supervisor && frame.contains("\"conversation_id\":\"s00000000000000")) { // pool conversations 0..9
                 probeFrames.add(System.nanoTime());
             }
         }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.ccarm.events.EventLog;
 
 /**
  * Reads a {@link ServerConfig} from a properties file, then lets the environment
@@ -99,7 +100,7 @@ public final class ConfigLoader {
                         settings.number("store.timeout-ms", StoreConfig.MEMORY.timeoutMillis()),
                         settings.string("store.redis.prefix", StoreConfig.MEMORY.prefix()),
                         settings.integer("store.redis.wait-replicas", StoreConfig.MEMORY.waitReplicas()),
-                        settings.integer("store.events-retained", StoreConfig.DEFAULT_EVENTS_RETAINED)),
+                        settings.integer("store.events-retained", EventLog.DEFAULT_RETAINED)),
                 new OpsConfig(
                         settings.string("ops.host", OpsConfig.DEFAULTS.host()),
                         settings.integer("ops.port", OpsConfig.DEFAULTS.port()),

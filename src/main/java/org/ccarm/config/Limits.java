@@ -19,13 +19,16 @@ public record Limits(int maxBodyBytes, int maxConnections, int maxConnectionsPer
                      long bodyTimeoutMillis, int minBodyBytesPerSecond, int maxHeaderBytes, long websocketIdleMillis,
                      int eventQueue) {
 
-    public static final Limits DEFAULTS = new Limits(64 * 1024, 10_000, 1_000, 10_000, 10_000, 256, 8_192, 300_000, 1_024);
+    /** Live events a subscriber may leave unread, unless configured otherwise. */
+    public static final int DEFAULT_EVENT_QUEUE = 1_024;
+    public static final Limits DEFAULTS = new Limits(64 * 1024, 10_000, 1_000, 10_000, 10_000, 256, 8_192, 300_000,
+            DEFAULT_EVENT_QUEUE);
 
     /** With the default event queue. */
     public Limits(int maxBodyBytes, int maxConnections, int maxConnectionsPerAddress, long headerTimeoutMillis,
                   long bodyTimeoutMillis, int minBodyBytesPerSecond, int maxHeaderBytes, long websocketIdleMillis) {
         this(maxBodyBytes, maxConnections, maxConnectionsPerAddress, headerTimeoutMillis, bodyTimeoutMillis,
-                minBodyBytesPerSecond, maxHeaderBytes, websocketIdleMillis, 1_024);
+                minBodyBytesPerSecond, maxHeaderBytes, websocketIdleMillis, DEFAULT_EVENT_QUEUE);
     }
 
     public Limits {

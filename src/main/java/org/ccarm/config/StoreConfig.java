@@ -1,6 +1,7 @@
 package org.ccarm.config;
 
 import java.util.Objects;
+import org.ccarm.events.EventLog;
 
 /**
  * Where conversations live: {@code memory} (this process, the default) or {@code redis}
@@ -16,12 +17,11 @@ import java.util.Objects;
 public record StoreConfig(String kind, String redisUrl, long timeoutMillis, String prefix, int waitReplicas,
                           int eventsRetained) {
 
-    public static final int DEFAULT_EVENTS_RETAINED = 10_000;
     public static final StoreConfig MEMORY = new StoreConfig("memory", "redis://127.0.0.1:6379", 1_000, "ccarm", 0);
 
     /** Retaining the default number of events. */
     public StoreConfig(String kind, String redisUrl, long timeoutMillis, String prefix, int waitReplicas) {
-        this(kind, redisUrl, timeoutMillis, prefix, waitReplicas, DEFAULT_EVENTS_RETAINED);
+        this(kind, redisUrl, timeoutMillis, prefix, waitReplicas, EventLog.DEFAULT_RETAINED);
     }
 
     public StoreConfig {

@@ -46,7 +46,10 @@ public final class EventHub implements AutoCloseable {
      * change's own delivery was ever left to nobody.
      */
     private static final long TAIL_WAIT_MILLIS = 250;
-    private static final int CATCH_UP_THREADS = 4;
+    /** Catch-ups at once; more wait their turn (a client that reads its catch-up slowly holds one). */
+    /** Events a local log may have ahead of their delivery before the changing threads wait for it. */
+    static final long MAX_BACKLOG = 256;
+    private static final int CATCH_UP_THREADS = 16;
 
     private final EventLog log;
     private final LocalEventLog local; // null for a shared log
@@ -120,12 +123,21 @@ public final class EventHub implements AutoCloseable {
     /**
      * Delivers what a local log has after the last events delivered, unless another thread
      * is delivering: that one looks again once it is done, and finds this change's event.
+     * But when the events not yet delivered pass {@link #MAX_BACKLOG}, this thread waits its
+     * turn and delivers too: changes cannot outrun their delivery, or a busy server would
+     * fall further and further behind, past what the log retains.
      */
     private void deliverNews() {
         if (domains.isEmpty()) {
             return;
         }
-        while (delivering.tryLock()) {
+        while (true) {
+            if (!delivering.tryLock()) {
+                if (local.backlog(positions()) <= MAX_BACKLOG) {
+                    return; // the thread delivering now will see this change's event
+                }
+                delivering.lock();
+            }
             try {
                 deliver(log.next(positions(), BATCH, 0));
             } catch (InterruptedException e) {
@@ -134,7 +146,7 @@ public final class EventHub implements AutoCloseable {
             } finally {
                 delivering.unlock();
             }
-            if (!local.hasNews(positions())) {
+            if (local.backlog(positions()) == 0) {
                 return; // else: recorded while this thread delivered, by a thread that left it to this one
             }
         }

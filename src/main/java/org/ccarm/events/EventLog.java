@@ -17,6 +17,9 @@ import org.ccarm.callcontrol.Conversation;
  */
 public interface EventLog {
 
+    /** Events each domain's stream keeps for subscribers that resume, unless configured otherwise. */
+    int DEFAULT_RETAINED = 10_000;
+
     /** A new epoch: 16 hex digits, random (not secret: it only tells streams apart), so two streams never share one. */
     static String newEpoch() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());

@@ -10,8 +10,8 @@ import java.util.Map;
  */
 public interface LocalEventLog extends EventLog {
 
-    /** Whether the log has anything after these positions (domain to last seq seen). */
-    boolean hasNews(Map<String, Long> positions);
+    /** How many events the log has after these positions (domain to last seq seen), over all their domains. */
+    long backlog(Map<String, Long> positions);
 
     /** {@code listener} runs after each change, on the changing thread, once the store's locks are released. */
     void onRecorded(Runnable listener);

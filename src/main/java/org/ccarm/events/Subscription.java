@@ -33,7 +33,7 @@ public final class Subscription {
     /** Catch-up writes not yet taken by the client, at most. */
     static final int CATCH_UP_WINDOW = 64;
     /** How long a catch-up waits for the client to read before it gives up on it. */
-    static final long CATCH_UP_PATIENCE_SECONDS = 30;
+    static final long CATCH_UP_PATIENCE_SECONDS = 10;
     private static final int REPLAY_PAGE = 512;
 
     private enum State { CATCHING_UP, LIVE, ENDED }

@@ -26,15 +26,13 @@ import org.ccarm.events.EventLog;
  */
 public final class InMemoryConversationStore implements ConversationStore {
 
-    /** Events each domain's stream keeps for subscribers that resume, unless told otherwise. */
-    public static final int DEFAULT_RETAINED_EVENTS = 10_000;
     private static final int SNAPSHOT_BATCH = 256;
 
     private final ConcurrentMap<String, ConcurrentMap<String, Slot>> domains = new ConcurrentHashMap<>();
     private final InMemoryEventLog events;
 
     public InMemoryConversationStore() {
-        this(DEFAULT_RETAINED_EVENTS);
+        this(EventLog.DEFAULT_RETAINED);
     }
 
     /** A store whose streams each retain the last {@code retainedEvents} events. */

@@ -87,16 +87,15 @@ final class InMemoryEventLog implements LocalEventLog {
     }
 
     @Override
-    public boolean hasNews(Map<String, Long> positions) {
+    public long backlog(Map<String, Long> positions) {
+        long backlog = 0;
         for (Map.Entry<String, Long> position : positions.entrySet()) {
             DomainStream stream = stream(position.getKey());
             synchronized (stream) {
-                if (stream.lastSeq > position.getValue()) {
-                    return true;
-                }
+                backlog += Math.max(0, stream.lastSeq - position.getValue());
             }
         }
-        return false;
+        return backlog;
     }
 
     @Override

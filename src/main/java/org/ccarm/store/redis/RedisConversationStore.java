@@ -19,7 +19,6 @@ import org.ccarm.events.ChangeEvents;
 import org.ccarm.events.ConversationEvent;
 import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
-import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -44,7 +43,7 @@ public final class RedisConversationStore implements ConversationStore {
     public record Settings(String url, String prefix, Duration timeout, int waitReplicas, int retainedEvents) {
 
         public Settings(String url, String prefix, Duration timeout, int waitReplicas) {
-            this(url, prefix, timeout, waitReplicas, InMemoryConversationStore.DEFAULT_RETAINED_EVENTS);
+            this(url, prefix, timeout, waitReplicas, EventLog.DEFAULT_RETAINED);
         }
     }
 
