@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.ccarm.auth.Session;
 import org.ccarm.events.SubscriptionRequest;
 import org.ccarm.events.SubscriptionRights;
 import org.ccarm.protocol.CommandInput;
@@ -78,6 +79,11 @@ public final class EventCommands {
         }
     }
 
+    /** The operator whose session asks (what the audit line names as acting); null without a session. */
+    private static String sessionOperator(CommandContext context) {
+        return context.session().map(Session::operatorId).orElse(null);
+    }
+
     /** {@code subscribe}: starts (or replaces) the connection's subscription. */
     static final class Subscribe implements Command<SubscribeArguments> {
         @Override
@@ -97,7 +103,7 @@ public final class EventCommands {
 
         @Override
         public Outcome execute(SubscribeArguments arguments, CommandContext context) {
-            String acting = context.session().map(session -> session.operatorId()).orElse(null);
+            String acting = sessionOperator(context);
             if (context.events().isEmpty()) {
                 return Outcome.refused(ErrorReason.UPGRADE_REQUIRED, "subscribe needs a connection that stays open: send it"
                         + " over the websocket (/" + context.domain() + "/service/cc/arm/ws), or GET /" + context.domain()
@@ -137,7 +143,7 @@ public final class EventCommands {
 
         @Override
         public Outcome execute(Void nothing, CommandContext context) {
-            String acting = context.session().map(session -> session.operatorId()).orElse(null);
+            String acting = sessionOperator(context);
             if (context.events().isEmpty()) {
                 return Outcome.refused(ErrorReason.UPGRADE_REQUIRED, "unsubscribe acts on the websocket's subscription; "
                         + "this connection has none", null, acting, 0);

@@ -23,6 +23,11 @@ public final class EventEncoder {
             .withZone(ZoneOffset.UTC);
 
     private final JsonForm jsonForm = new JsonForm();
+    // the last event written and its bytes: every subscriber of an event is handed the same instance, one after
+    // the other, so it is encoded once however many watch it
+    private volatile Encoded last;
+
+    private record Encoded(ConversationEvent event, byte[] json) {}
 
     public Element element(ConversationEvent event) {
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -45,9 +50,15 @@ public final class EventEncoder {
         return new Element("event", attributes, List.of());
     }
 
-    /** The compact JSON form, in UTF-8. */
+    /** The compact JSON form, in UTF-8; shared between calls, so callers must not change it. */
     public byte[] json(ConversationEvent event) {
-        return jsonForm.write(element(event));
+        Encoded encoded = last;
+        if (encoded != null && encoded.event() == event) {
+            return encoded.json();
+        }
+        byte[] json = jsonForm.write(element(event));
+        last = new Encoded(event, json);
+        return json;
     }
 
     /** The id a resumable event carries in an event stream: {@code <epoch>-<seq>}; null for a snapshot entry. */

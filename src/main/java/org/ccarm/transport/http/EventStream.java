@@ -12,6 +12,7 @@ import org.ccarm.events.ConversationEvent;
 import org.ccarm.events.EventSink;
 import org.ccarm.events.Subscription;
 import org.ccarm.protocol.codec.EventEncoder;
+import org.ccarm.transport.SessionBound;
 
 /**
  * One Server-Sent Events response, written without ever blocking a thread: events wait
@@ -20,7 +21,7 @@ import org.ccarm.protocol.codec.EventEncoder;
  * let the queue grow. Each event is {@code event: conversation}, {@code data:} its JSON
  * form, and, for a change or a snapshot's end, {@code id: <epoch>-<seq>}.
  */
-final class EventStream implements EventSink, WriteListener {
+final class EventStream implements EventSink, WriteListener, SessionBound {
 
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -45,12 +46,20 @@ final class EventStream implements EventSink, WriteListener {
         this.tokenHash = tokenHash;
     }
 
-    String domain() {
+    @Override
+    public String domain() {
         return domain;
     }
 
-    String tokenHash() {
+    @Override
+    public String tokenHash() {
         return tokenHash;
+    }
+
+    /** The stream's session ended (a logout, an expiry, its operator deleted): the response ends. */
+    @Override
+    public void sessionEnded() {
+        end();
     }
 
     /**
@@ -142,28 +151,25 @@ final class EventStream implements EventSink, WriteListener {
         return done;
     }
 
+    /** The connection failed (the client went away): the subscription ends with it. */
     @Override
     public void onError(Throwable failure) {
-        List<Runnable> done;
-        synchronized (this) {
-            done = close();
-        }
-        done.forEach(Runnable::run);
+        end();
     }
 
     /** The server ended the subscription (the client fell behind): the response ends; the client resumes with Last-Event-ID. */
     @Override
     public void ended(String detail) {
+        end();
+    }
+
+    /** Ends the response (and the subscription), once. */
+    void end() {
         List<Runnable> done;
         synchronized (this) {
             done = close();
         }
         done.forEach(Runnable::run);
-    }
-
-    /** Ends the response (the server is stopping). */
-    void end() {
-        ended("the server is stopping");
     }
 
     /** Closes once: the subscription ends, the response completes; returns the callbacks of what never went out. */

@@ -1,10 +1,9 @@
 package org.ccarm.transport.http;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import org.ccarm.transport.SessionBound;
 
 /** The event streams open now: pinged every 15 s, ended when the server stops. */
 public final class EventStreams {
@@ -31,19 +30,12 @@ public final class EventStreams {
 
     /** Ends the streams opened in the session of this token hash (a logout, its operator deleted). */
     public void sessionEnded(String tokenHash) {
-        open.stream().filter(stream -> tokenHash.equals(stream.tokenHash())).forEach(EventStream::end);
+        open.stream().filter(stream -> tokenHash.equals(stream.tokenHash())).forEach(EventStream::sessionEnded);
     }
 
     /** Ends the streams whose session is no longer alive ({@code alive} takes the domain and the token hash). */
     public void closeExpired(BiPredicate<String, String> alive) {
-        Map<String, Boolean> verdicts = new HashMap<>();
-        for (EventStream stream : open) {
-            String hash = stream.tokenHash();
-            if (hash != null && !verdicts.computeIfAbsent(stream.domain() + " " + hash,
-                    key -> alive.test(stream.domain(), hash))) {
-                stream.end();
-            }
-        }
+        SessionBound.endExpired(open, alive);
     }
 
     public int count() {

@@ -26,6 +26,7 @@ import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.protocol.frame.FrameException;
 import org.ccarm.protocol.frame.Frames;
 import org.ccarm.protocol.frame.RequestFrame;
+import org.ccarm.transport.SessionBound;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * message over the size limit closes it (1009, by Jetty). Public because Jetty calls
  * its methods reflectively, and refuses a class that is not.
  */
-public final class FrameEndpoint implements Session.Listener.AutoDemanding {
+public final class FrameEndpoint implements Session.Listener.AutoDemanding, SessionBound {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameEndpoint.class);
     /** After a 1008 for a subscriber that fell behind, how long its close frame may take before the connection is dropped. */
@@ -82,11 +83,13 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
         tokenHash = newToken == null ? null : Authentication.hashOf(newToken);
     }
 
-    String domain() {
+    @Override
+    public String domain() {
         return domain;
     }
 
-    String tokenHash() {
+    @Override
+    public String tokenHash() {
         return tokenHash;
     }
 
@@ -102,14 +105,15 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding {
      * its client knows to log in again; unless this connection's own logout ended it, which
      * it answers, staying open without a session.
      */
-    void sessionEnded(String hash) {
+    void sessionOfHashEnded(String hash) {
         if (hash.equals(tokenHash) && !hash.equals(leaving)) {
-            closeSessionEnded();
+            sessionEnded();
         }
     }
 
     /** The session this connection acts in has ended (or expired): 1008. */
-    void closeSessionEnded() {
+    @Override
+    public void sessionEnded() {
         Session open = session;
         actAs(null);
         if (open != null) {

@@ -1,10 +1,9 @@
 package org.ccarm.transport.ws;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import org.ccarm.transport.SessionBound;
 
 /**
  * The websocket connections open now: a stopping server closes each with 1001 (going
@@ -32,7 +31,7 @@ public final class WebSocketSessions {
 
     /** Closes, with 1008, the connections acting in the session of this token hash. */
     public void sessionEnded(String tokenHash) {
-        open.forEach(endpoint -> endpoint.sessionEnded(tokenHash));
+        open.forEach(endpoint -> endpoint.sessionOfHashEnded(tokenHash));
     }
 
     /**
@@ -41,14 +40,7 @@ public final class WebSocketSessions {
      * of those that are not: the way an expiry is noticed.
      */
     public void closeExpired(BiPredicate<String, String> alive) {
-        Map<String, Boolean> verdicts = new HashMap<>();
-        for (FrameEndpoint endpoint : open) {
-            String hash = endpoint.tokenHash();
-            if (hash != null && !verdicts.computeIfAbsent(endpoint.domain() + " " + hash,
-                    key -> alive.test(endpoint.domain(), hash))) {
-                endpoint.closeSessionEnded();
-            }
-        }
+        SessionBound.endExpired(open, alive);
     }
 
     /** Pings every open connection: quiet ones stay open through proxies that close idle connections. */
