@@ -46,9 +46,11 @@ public final class EventHub implements AutoCloseable {
      * change's own delivery was ever left to nobody.
      */
     private static final long TAIL_WAIT_MILLIS = 250;
-    /** Catch-ups at once; more wait their turn (a client that reads its catch-up slowly holds one). */
     /** Events a local log may have ahead of their delivery before the changing threads wait for it. */
     static final long MAX_BACKLOG = 256;
+    /** Rounds of delivery one changing thread does at most before it leaves the rest to the next change (or the tail). */
+    private static final int MAX_ROUNDS = 16;
+    /** Catch-ups at once; more wait their turn (a client that reads its catch-up slowly holds one). */
     private static final int CATCH_UP_THREADS = 16;
 
     private final EventLog log;
@@ -131,7 +133,7 @@ public final class EventHub implements AutoCloseable {
         if (domains.isEmpty()) {
             return;
         }
-        while (true) {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
             if (!delivering.tryLock()) {
                 if (local.backlog(positions()) <= MAX_BACKLOG) {
                     return; // the thread delivering now will see this change's event
@@ -142,6 +144,10 @@ public final class EventHub implements AutoCloseable {
                 deliver(log.next(positions(), BATCH, 0));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // the change itself is done: its request is not the place for a failure of delivery
+                TAIL_FAILURES.warn(e.getClass().getName(), "delivering events failed", e);
                 return;
             } finally {
                 delivering.unlock();
@@ -259,7 +265,7 @@ public final class EventHub implements AutoCloseable {
                 return;
             }
             position = event.seq();
-            wholeDomain.forEach(subscription -> subscription.deliver(event));
+            wholeDomain.forEach(subscription -> handOver(subscription, event));
             List<Subscription> reached = new ArrayList<>(2);
             for (String operator : event.operators()) {
                 Set<Subscription> watching = byOperator.get(operator);
@@ -267,10 +273,19 @@ public final class EventHub implements AutoCloseable {
                     for (Subscription subscription : watching) {
                         if (!reached.contains(subscription)) { // one watching two of the operators gets it once
                             reached.add(subscription);
-                            subscription.deliver(event);
+                            handOver(subscription, event);
                         }
                     }
                 }
+            }
+        }
+
+        /** One subscription's failure (its transport's, say) ends it alone; the others still get the event. */
+        private static void handOver(Subscription subscription, ConversationEvent event) {
+            try {
+                subscription.deliver(event);
+            } catch (RuntimeException e) {
+                subscription.end("the event could not be written; subscribe again", "unavailable");
             }
         }
 

@@ -2,6 +2,7 @@ package org.ccarm.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import org.ccarm.callcontrol.Hold;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.events.ChangeEvents;
+import org.ccarm.events.ConversationEvent;
 import org.ccarm.events.EventLog;
 
 /**
@@ -30,6 +32,7 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     private final ConcurrentMap<String, ConcurrentMap<String, Slot>> domains = new ConcurrentHashMap<>();
     private final InMemoryEventLog events;
+    private final Object[] stripes = new Object[64];
 
     public InMemoryConversationStore() {
         this(EventLog.DEFAULT_RETAINED);
@@ -38,6 +41,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     /** A store whose streams each retain the last {@code retainedEvents} events. */
     public InMemoryConversationStore(int retainedEvents) {
         this.events = new InMemoryEventLog(retainedEvents, this::conversations);
+        Arrays.setAll(stripes, i -> new Object());
     }
 
     @Override
@@ -46,30 +50,36 @@ public final class InMemoryConversationStore implements ConversationStore {
         return slot == null ? Optional.empty() : Optional.ofNullable(slot.current());
     }
 
+    /**
+     * Creates or replaces the conversation, then records its event. The new slot goes into
+     * the map first, not yet announced: a transition or a snapshot that finds it waits
+     * until its event is recorded, so a transition's event never comes before the put's,
+     * and a snapshot that did not find it began before the put, whose event then comes
+     * after the snapshot's end. (Recording inside the map's compute would leave a moment
+     * when the event exists and the slot cannot be seen; holding a lock across compute
+     * would deadlock with a resize of the map.) The put and remove of one conversation are
+     * serialised by a striped lock, so that their events come in the order of the changes.
+     */
     @Override
     public Put put(Conversation conversation) {
-        Slot fresh = new Slot(conversation, 0, events);
-        long version;
+        ConversationKey key = conversation.key();
         long seq;
-        synchronized (fresh) {
-            long[] versions = new long[1];
+        long[] version = {0};
+        Slot[] fresh = {null};
+        synchronized (stripe(key)) {
             List<List<String>> former = new ArrayList<>(1);
             domains.computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
                     .compute(conversation.id(), (id, old) -> {
-                        versions[0] = old == null ? 1 : old.retire() + 1;
                         former.add(old == null ? List.of() : old.operators);
-                        return fresh;
+                        version[0] = old == null ? 1 : old.retire() + 1;
+                        fresh[0] = new Slot(conversation, version[0], events, false);
+                        return fresh[0];
                     });
-            version = versions[0];
-            fresh.version = version;
-            // recorded once the slot is in the map, under its lock: a snapshot that finds it waits for the
-            // event; one that did not find it began before it, so the event comes after its end, and a
-            // transition of the new slot records its event after this one
-            seq = events.record(ChangeEvents.put(conversation, former.get(0), now())).seq();
+            seq = fresh[0].announce(ChangeEvents.put(conversation, former.get(0), now()));
         }
         events.changed();
-        return new Put(version == 1, Conversation.of(conversation.domain(), conversation.id(),
-                conversation.operators(), conversation.hold(), version), seq);
+        return new Put(version[0] == 1, Conversation.of(conversation.domain(), conversation.id(),
+                conversation.operators(), conversation.hold(), version[0]), seq);
     }
 
     @Override
@@ -79,16 +89,23 @@ public final class InMemoryConversationStore implements ConversationStore {
             return Optional.empty();
         }
         Removed[] removed = {null};
-        conversations.computeIfPresent(key.conversationId(), (id, old) -> {
-            long version = old.retire() + 1;
-            long seq = events.record(ChangeEvents.removed(key, old.operators, now())).seq();
-            removed[0] = new Removed(version, seq);
-            return null;
-        });
+        synchronized (stripe(key)) {
+            conversations.computeIfPresent(key.conversationId(), (id, old) -> {
+                long version = old.retire() + 1;
+                // the stream's lock is a leaf (it waits for nothing): safe to take inside compute
+                long seq = events.record(ChangeEvents.removed(key, old.operators, now())).seq();
+                removed[0] = new Removed(version, seq);
+                return null;
+            });
+        }
         if (removed[0] != null) {
             events.changed();
         }
         return Optional.ofNullable(removed[0]);
+    }
+
+    private Object stripe(ConversationKey key) {
+        return stripes[(key.hashCode() & Integer.MAX_VALUE) % stripes.length];
     }
 
     @Override
@@ -115,7 +132,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         ConcurrentMap<String, Slot> slots = domains.computeIfAbsent(domain, d -> new ConcurrentHashMap<>());
         int loaded = 0;
         for (Conversation conversation : conversations) {
-            if (slots.putIfAbsent(conversation.id(), new Slot(conversation, 1, events)) == null) {
+            if (slots.putIfAbsent(conversation.id(), new Slot(conversation, 1, events, true)) == null) {
                 loaded++;
             }
         }
@@ -177,11 +194,13 @@ public final class InMemoryConversationStore implements ConversationStore {
         private final InMemoryEventLog events;
         private int holder = NOT_HELD; // guarded by this, like every field below
         private long heldSinceMillis;
-        private long version; // set by put() under this lock before anyone can read it
+        private long version;
         private boolean retired;
+        private boolean announced; // false from a put until its event is recorded: readers wait
 
-        Slot(Conversation conversation, long version, InMemoryEventLog events) {
+        Slot(Conversation conversation, long version, InMemoryEventLog events, boolean announced) {
             this.events = events;
+            this.announced = announced;
             this.domain = conversation.domain();
             this.id = conversation.id();
             this.operators = conversation.operators();
@@ -191,11 +210,36 @@ public final class InMemoryConversationStore implements ConversationStore {
 
         /** The state as it is; null once retired. */
         synchronized Conversation current() {
+            awaitAnnounced();
             return retired ? null : state();
+        }
+
+        /** Records the put that made this slot, and lets its readers in; the event's seq. */
+        synchronized long announce(ConversationEvent put) {
+            long seq = events.record(put).seq();
+            announced = true;
+            notifyAll();
+            return seq;
+        }
+
+        /** Waits (briefly: the putting thread announces right after the map's compute) until the put is recorded. */
+        private void awaitAnnounced() {
+            boolean interrupted = false;
+            while (!announced) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** The result, or null when the slot was retired and the caller must look again. */
         synchronized TransitionResult apply(Transition transition) {
+            awaitAnnounced();
             if (retired) {
                 return null;
             }
@@ -209,7 +253,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             return result;
         }
 
-        /** No more transitions land here; returns the last version. */
+        /** No more transitions land here; returns the last version. Never waits: it runs inside the map's compute. */
         synchronized long retire() {
             retired = true;
             return version;

@@ -123,8 +123,10 @@ class EventHubTest {
         long last = store.events().position("demo").lastSeq();
         Await.until(() -> healthy.liveSeqs().contains(last), "the healthy one has everything");
         Await.until(() -> stuck.ended != null, "the stuck one is ended");
-        assertEquals(8, stuck.liveSeqs().size(), "given its queue's worth, then ended");
-        assertTrue(stuck.ended.contains("resume with since=" + (since + 8)), stuck.ended);
+        List<Long> given = stuck.liveSeqs();
+        // its queue's worth of live events unread (the first may have come in its catch-up, which does not count)
+        assertTrue(given.size() == 8 || given.size() == 9, given.toString());
+        assertTrue(stuck.ended.contains("resume with since=" + given.get(given.size() - 1)), stuck.ended);
         assertNull(healthy.ended);
         assertEquals(List.of("slow"), endings, "counted for the metrics");
         assertEquals(LongStream.rangeClosed(since + 1, last).boxed().toList(), healthy.liveSeqs());

@@ -252,6 +252,43 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void eventsReplayedInSeqOrderEndInTheStoresStateWhateverRacesThePutsRemovesAndTransitions() throws Exception {
+        String domain = "events-" + id();
+        int ids = 20;
+        // four threads put, remove, hold and release the same conversations while a fifth grows the domain
+        // (new conversations: the map resizes meanwhile)
+        Race.run(5, t -> () -> {
+            for (int n = 0; n < 300; n++) {
+                if (t == 4) {
+                    store.put(free(domain, "grow-" + n, "1001"));
+                    continue;
+                }
+                Conversation c = free(domain, "c" + (n * 7 + t) % ids, "1001", "1002");
+                switch ((n + t) % 4) {
+                    case 0 -> store.put(c);
+                    case 1 -> store.remove(c.key());
+                    case 2 -> store.apply(c.key(), new Transition.PlaceHold(Optional.of("1002"), AT));
+                    default -> store.apply(c.key(), new Transition.ReleaseHold(Optional.empty()));
+                }
+            }
+            return null;
+        });
+        java.util.Map<String, String> replayed = new java.util.HashMap<>();
+        for (ConversationEvent event : eventsOf(domain)) {
+            if (event.status() == ConversationEvent.Status.RELEASED) {
+                replayed.remove(event.conversationId());
+            } else {
+                replayed.put(event.conversationId(), event.status().wire());
+            }
+        }
+        for (int i = 0; i < ids; i++) {
+            Optional<Conversation> stored = store.find(new ConversationKey(domain, "c" + i));
+            assertEquals(stored.map(c -> c.isOnHold() ? "hold" : "working"), Optional.ofNullable(replayed.get("c" + i)),
+                    "c" + i + ": the events, in order, tell its state");
+        }
+    }
+
+    @Test
     void aReplayIsRefusedWhenItCannotBeWithoutAGap() {
         String domain = "events-" + id();
         Conversation c = free(domain, "c1", "1001");

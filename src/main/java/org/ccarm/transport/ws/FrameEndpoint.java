@@ -212,7 +212,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
      */
     private final class Channel implements EventChannel, EventSink {
         private volatile Subscription subscription;
-        private Subscription toStart;
+        private volatile Subscription toStart; // set by a subscribe frame, started after its answer, on the frame's thread
 
         @Override
         public void subscribe(SubscriptionRequest request) {
@@ -235,9 +235,10 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
         }
 
         void startAfterAnswer() {
-            if (toStart != null) {
-                events.start(toStart);
-                toStart = null;
+            Subscription started = toStart;
+            toStart = null;
+            if (started != null) {
+                events.start(started);
             }
         }
 
@@ -256,7 +257,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
 
         @Override
         public void ended(String detail) {
-            subscription = null;
+            // the field is left alone (a subscribe frame may be replacing it right now): the close unsubscribes
             Session open = session;
             if (open != null) {
                 // a close reason is at most 123 bytes: the detail is cut (what to do comes first in it)
