@@ -64,6 +64,7 @@ public final class EventHub implements AutoCloseable {
     private final Thread tail;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean running = true;
+    private long lastStartOverCheck; // the tail thread's own
 
     /**
      * {@code queueLimit}: the live events a subscriber may leave unread before it is
@@ -175,7 +176,11 @@ public final class EventHub implements AutoCloseable {
                 } else {
                     delivering.lock();
                     try {
-                        deliver(log.next(positions(), BATCH, TAIL_WAIT_MILLIS));
+                        List<ConversationEvent> events = log.next(positions(), BATCH, TAIL_WAIT_MILLIS);
+                        deliver(events);
+                        if (events.isEmpty()) {
+                            noticeStreamsStartedOver();
+                        }
                     } finally {
                         delivering.unlock();
                     }
@@ -188,6 +193,31 @@ public final class EventHub implements AutoCloseable {
                 pause();
             }
         }
+    }
+
+    /**
+     * A shared store that lost its data (a Redis flushed, or restarted without its files)
+     * starts a domain's stream over: a new epoch, seqs from 1. A tail reading after its old
+     * position would hear nothing until the new seqs passed it; so, when the stream is
+     * quiet, at most once a second, the tail compares where each domain's stream stands with
+     * where its delivery does, and ends the subscriptions of a stream that started over
+     * (they resume with a snapshot, reset). Under the delivering lock.
+     */
+    private void noticeStreamsStartedOver() {
+        long now = System.nanoTime();
+        if (now - lastStartOverCheck < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastStartOverCheck = now;
+        domains.forEach((domain, subscribers) -> {
+            EventLog.Position stream = log.position(domain);
+            if (!stream.epoch().equals(subscribers.epoch) || stream.lastSeq() < subscribers.position) {
+                String was = subscribers.epoch;
+                subscribers.epoch = stream.epoch();
+                subscribers.position = stream.lastSeq();
+                subscribers.endAll("the domain's event stream started over (epoch " + was + " is gone)");
+            }
+        });
     }
 
     /** Where each watched domain's delivery stands; only the thread holding {@code delivering} moves it. */

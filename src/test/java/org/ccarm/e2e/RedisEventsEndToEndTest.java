@@ -170,4 +170,33 @@ class RedisEventsEndToEndTest {
             assertEquals(Long.toString(lastSeq()), end.get(0).get("seq"));
         }
     }
+    @Test
+    void aRedisThatLostItsDataEndsTheSubscriptionsAndANewOneStartsOver() throws Exception {
+        String id = id();
+        direct.put(free("demo", id, "1001"));
+        try (EventsEndToEndTest.Subscriber before = subscriber(b)) {
+            before.subscribe(Map.of("since", Long.toString(lastSeq())));
+            assertEquals(200, post(a, "call_hold", holdXml(id, null)).statusCode());
+            assertEquals("hold", before.next().get("status"));
+            flushRedis(); // the stream, its seq and its epoch are gone with everything else
+            assertEquals(1008, before.frames.awaitClose(), "told to start over, not left hearing nothing");
+        }
+        direct.put(free("demo", id, "1001"));
+        try (EventsEndToEndTest.Subscriber after = subscriber(b)) {
+            after.subscribe(Map.of("since", Long.toString(lastSeq())));
+            assertEquals(200, post(a, "call_hold", holdXml(id, null)).statusCode());
+            Map<String, String> held = after.next();
+            assertEquals(List.of(Long.toString(lastSeq()), direct.events().position("demo").epoch()),
+                    List.of(held.get("seq"), held.get("epoch")), "the new stream, live");
+        }
+    }
+
+    private static void flushRedis() {
+        io.lettuce.core.RedisClient flusher = io.lettuce.core.RedisClient.create(redis.url());
+        try (var connection = flusher.connect()) {
+            connection.sync().flushall();
+        } finally {
+            flusher.shutdown();
+        }
+    }
 }
