@@ -77,9 +77,9 @@ public final class Metrics implements AutoCloseable {
         gc.bindTo(registry);
         Gauge.builder("ccarm.commands.in.flight", inFlight, AtomicInteger::get)
                 .description("command calls admitted and not answered yet (their bodies on the way, or running)")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("ccarm.websocket.sessions", websocketSessions, AtomicInteger::get)
-                .description("websocket connections open now").register(registry);
+                .description("websocket connections open now").strongReference(true).register(registry);
         Gauge.builder("ccarm.audit.queue.depth", AuditTrail::queueDepth)
                 .description("audit lines queued, not yet written").register(registry);
         FunctionCounter.builder("ccarm.audit.lines.written", this, m -> AuditTrail.linesWritten())
@@ -151,17 +151,23 @@ public final class Metrics implements AutoCloseable {
         websocketSessions.decrementAndGet();
     }
 
-    /** A gauge of something the caller owns (a pool's threads, open connections). */
+    /**
+     * A gauge of something the caller owns (a pool's threads, open connections). Held
+     * strongly: Micrometer holds a gauge's object weakly by default, and a lambda or a
+     * method reference that nothing else holds is collected at the next GC, after which the
+     * gauge reads NaN for good (seen with the HTTP threads: saturation alerts never fired).
+     */
     public <T> void gauge(String name, String description, T owner, ToDoubleFunction<T> value) {
         if (registry != null) {
-            Gauge.builder(name, owner, value).description(description).register(registry);
+            Gauge.builder(name, owner, value).description(description).strongReference(true).register(registry);
         }
     }
 
-    /** A gauge with one tag. */
+    /** A gauge with one tag; held strongly, as above. */
     public void gauge(String name, String description, String tag, String tagValue, DoubleSupplier value) {
         if (registry != null) {
-            Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(description).tag(tag, tagValue).register(registry);
+            Gauge.builder(name, value, DoubleSupplier::getAsDouble).description(description).tag(tag, tagValue)
+                    .strongReference(true).register(registry);
         }
     }
 

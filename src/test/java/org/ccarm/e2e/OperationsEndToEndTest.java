@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,6 +80,30 @@ class OperationsEndToEndTest {
                 "ccarm_http_threads{state=\"busy\"}", "ccarm_http_connections", "jvm_memory_used_bytes", "jvm_gc_live_data_size_bytes",
                 "process_uptime_seconds", "jvm_threads_live_threads"}) {
             assertTrue(after.contains(family), family + " is scraped");
+        }
+    }
+
+    /** Micrometer holds a gauge's object weakly unless told otherwise: after a GC a lambda's gauge read NaN. */
+    @Test
+    void everyGaugeStillReadsANumberAfterTheCollectorRan() {
+        WeakReference<Object> canary = new WeakReference<>(new Object());
+        Await.until(() -> {
+            System.gc();
+            return canary.get() == null;
+        }, "a collection that clears weak references");
+        String scrape = ops("/metrics").asString();
+        List<String> gauges = new ArrayList<>();
+        Matcher type = Pattern.compile("(?m)^# TYPE (ccarm_\\S+) gauge$").matcher(scrape);
+        while (type.find()) {
+            gauges.add(type.group(1));
+        }
+        assertTrue(gauges.contains("ccarm_http_threads"), gauges.toString());
+        for (String gauge : gauges) {
+            Matcher series = Pattern.compile("(?m)^" + Pattern.quote(gauge) + "(\\{[^}]*})? (\\S+)$").matcher(scrape);
+            assertTrue(series.find(), gauge + " has a series");
+            do {
+                assertNotEquals("NaN", series.group(2), gauge + series.group(1));
+            } while (series.find());
         }
     }
 
