@@ -87,7 +87,8 @@ public final class ConfigLoader {
                 settings.integer("limits.min-body-bytes-per-second", d.minBodyBytesPerSecond()),
                 settings.integer("limits.max-header-bytes", d.maxHeaderBytes()),
                 settings.number("limits.websocket-idle-timeout-ms", d.websocketIdleMillis()),
-                settings.integer("limits.event-queue", d.eventQueue()));
+                settings.integer("limits.event-queue", d.eventQueue()),
+                settings.integer("http.accept-queue-size", d.acceptQueueSize()));
         ServerConfig config = new ServerConfig(
                 settings.string("http.host", "127.0.0.1"),
                 settings.integer("http.port", 8080),

@@ -52,6 +52,7 @@ public final class HttpTransport implements AutoCloseable {
         ServerConnector connector = new GuardedConnector(server, guard, guardedHttp(http, guard, deps));
         connector.setHost(host);
         connector.setPort(port);
+        connector.setAcceptQueueSize(limits.acceptQueueSize());
         // an idle connection (between requests, or before its first byte) is closed after about the header
         // timeout; a second more than either deadline, so that a slow head or body meets its own deadline (and
         // its 408) first, not a silent close
@@ -95,6 +96,7 @@ public final class HttpTransport implements AutoCloseable {
                 new SslConnectionFactory(ssl, factory.getProtocol()), factory);
         connector.setHost(host);
         connector.setPort(tls.port().orElseThrow());
+        connector.setAcceptQueueSize(limits.acceptQueueSize());
         connector.setIdleTimeout(Math.max(limits.headerTimeoutMillis(), limits.bodyTimeoutMillis()) + 1_000);
         return connector;
     }
