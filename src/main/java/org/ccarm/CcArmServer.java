@@ -194,7 +194,8 @@ public final class CcArmServer implements AutoCloseable {
                 metrics);
         OpsServer ops;
         try {
-            ops = OpsServer.start(config.ops().host(), config.ops().port(), () -> readiness(dispatcher, store), metrics::scrape);
+            ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(), () -> readiness(dispatcher, store),
+                    metrics::scrape);
         } catch (Exception e) {
             http.close();
             throw e;

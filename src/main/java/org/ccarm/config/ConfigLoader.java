@@ -106,7 +106,8 @@ public final class ConfigLoader {
                         settings.string("ops.host", OpsConfig.DEFAULTS.host()),
                         settings.integer("ops.port", OpsConfig.DEFAULTS.port()),
                         bool(settings.string("metrics.enabled", "true")),
-                        settings.number("shutdown.drain-ms", OpsConfig.DEFAULTS.shutdownDrainMillis())),
+                        settings.number("shutdown.drain-ms", OpsConfig.DEFAULTS.shutdownDrainMillis()),
+                        settings.integer("ops.max-connections", OpsConfig.DEFAULTS.maxConnections())),
                 domains,
                 auth(settings),
                 tls(settings, base));

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.config.Limits;
+import org.ccarm.config.OpsConfig;
 import org.ccarm.testing.Await;
 import org.ccarm.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HostileClientEndToEndTest {
 
     private static final Limits TIGHT = new Limits(64 * 1024, 10_000, 32, 1_500, 1_500, 256, 8_192, 300_000);
+    private static final int OPS_CONNECTIONS = 8;
 
     @RegisterExtension
-    static final RunningServer SERVER = new RunningServer(TestConfigs.config(TIGHT, Optional.of(RunningServer.TOKEN), "demo"));
+    static final RunningServer SERVER = new RunningServer(TestConfigs.config(TIGHT, Optional.of(RunningServer.TOKEN), "demo")
+            .withOps(new OpsConfig("127.0.0.1", 0, true, 0, OPS_CONNECTIONS)));
 
     @RegisterExtension
     final AuditCapture audit = new AuditCapture();
@@ -144,6 +147,55 @@ class HostileClientEndToEndTest {
                 client.close();
             }
         }
+    }
+
+    // --- the operations listener has the same guards ---------------------------------------
+
+    @Test
+    void anOperationsRequestHeadTrickledIsCutOffAtItsDeadline() throws Exception {
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        try (RawClient client = RawClient.connect(SERVER.opsUri())) {
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+            pacer.scheduleAtFixedRate(() -> {
+                try {
+                    client.send("a");
+                } catch (IOException closed) {
+                    // the server has answered and closed
+                }
+            }, 300, 300, TimeUnit.MILLISECONDS);
+            String answer = client.readToEnd();
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(answer.contains("\"error\":\"request_timeout\""), answer);
+        } finally {
+            pacer.shutdownNow();
+        }
+    }
+
+    @Test
+    void theOperationsListenerKeepsAtMostItsConnectionsAndAnswersTheNextOne503() throws Exception {
+        List<RawClient> partial = new ArrayList<>();
+        try {
+            for (int i = 0; i < OPS_CONNECTIONS; i++) {
+                partial.add(RawClient.connect(SERVER.opsUri()).send("GET /metrics HTTP/1.1\r\n"));
+            }
+            try (RawClient oneTooMany = RawClient.connect(SERVER.opsUri())) {
+                String answer = oneTooMany.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
+                assertTrue(answer.startsWith("HTTP/1.1 503") && answer.contains("\"error\":\"too_many_connections\""),
+                        answer);
+            }
+        } finally {
+            for (RawClient client : partial) {
+                client.close();
+            }
+        }
+        Await.until(() -> {
+            try (RawClient client = RawClient.connect(SERVER.opsUri())) {
+                return client.send("GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .readToEnd().startsWith("HTTP/1.1 200");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "liveness served again once the others closed");
     }
 
     private static void awaitOpenConnectionsBelow(int count) {

@@ -17,13 +17,24 @@ final class RawResponse {
     private final byte[] bytes;
 
     RawResponse(AnswerEncoder encoder, ErrorReason reason, String detail) {
-        byte[] body = encoder.encode(Answer.error(Answer.UNKNOWN_CMD, false, reason, detail), WireFormat.XML);
-        String head = "HTTP/1.1 " + reason.status() + " " + phrase(reason.status()) + "\r\n"
-                + "Content-Type: " + AnswerEncoder.contentType(WireFormat.XML) + "\r\n"
+        this(reason.status(), AnswerEncoder.contentType(WireFormat.XML),
+                encoder.encode(Answer.error(Answer.UNKNOWN_CMD, false, reason, detail), WireFormat.XML));
+    }
+
+    /** The operations listener's form: {@code {"error": ..., "detail": ...}}, as its other answers. */
+    static RawResponse json(ErrorReason reason, String detail) {
+        String body = "{\"error\":\"" + reason.code() + "\",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\"}";
+        return new RawResponse(reason.status(), "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private RawResponse(int status, String contentType, byte[] body) {
+        String head = "HTTP/1.1 " + status + " " + phrase(status) + "\r\n"
+                + "Content-Type: " + contentType + "\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "Connection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        bytes = new byte[headBytes.length + body.length];
+        this.bytes = new byte[headBytes.length + body.length];
         System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
         System.arraycopy(body, 0, bytes, headBytes.length, body.length);
     }
@@ -34,6 +45,7 @@ final class RawResponse {
 
     private static String phrase(int status) {
         return switch (status) {
+            case 400 -> "Bad Request";
             case 408 -> "Request Timeout";
             case 503 -> "Service Unavailable";
             default -> "Error";

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.ccarm.config.OpsConfig;
+import org.ccarm.transport.http.GuardedConnector;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -29,14 +31,18 @@ public final class OpsServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    public static OpsServer start(String host, int port, Supplier<Readiness> readiness, Supplier<String> metrics)
-            throws Exception {
+    /**
+     * Listens on {@code config}'s host and port, with the public listener's guards: a request
+     * head must arrive within {@code headerTimeoutMillis}, and at most
+     * {@code ops.max-connections} connections stay open at once.
+     */
+    public static OpsServer start(OpsConfig config, long headerTimeoutMillis, Supplier<Readiness> readiness,
+                                  Supplier<String> metrics) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("ops");
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost(host);
-        connector.setPort(port);
+        ServerConnector connector = GuardedConnector.forOperations(server, config.host(), config.port(),
+                config.maxConnections(), headerTimeoutMillis);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() { // blocking: readiness asks the store, within its timeout
             @Override
