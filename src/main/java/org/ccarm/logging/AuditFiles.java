@@ -18,7 +18,11 @@ import java.util.zip.GZIPOutputStream;
  * The rotated files of an audit trail: {@code audit.log} is renamed
  * {@code audit-2026-11-25.1.log} (the day it was written, then a counter for that day),
  * then compressed to {@code audit-2026-11-25.1.log.gz}; only the newest
- * {@code maxHistory} rotated files are kept.
+ * {@code maxHistory} rotated files are kept, and (when a maximum age is set) none older.
+ * The counter of a day only rises, so the names sort in the order the files were
+ * written, and pruning deletes the oldest. (A rotation once took the lowest free
+ * counter: after the first prune each new file took the number just freed, sorted
+ * first, and was the one deleted.)
  */
 final class AuditFiles {
 
@@ -33,13 +37,15 @@ final class AuditFiles {
         this.rotated = Pattern.compile(Pattern.quote(base) + "-(\\d{4}-\\d{2}-\\d{2})\\.(\\d+)\\.log(\\.gz)?");
     }
 
-    /** Renames the active file to the next free name of {@code day}; returns it. */
+    /** Renames the active file to the next name of {@code day}: one past the highest counter that day has; returns it. */
     Path rotate(LocalDate day) throws IOException {
-        int index = 1;
-        while (Files.exists(name(day, index, false)) || Files.exists(name(day, index, true))) {
-            index++;
+        int highest = 0;
+        for (Path file : rotatedFiles()) {
+            if (key(file, 1).equals(day.toString())) {
+                highest = Math.max(highest, Integer.parseInt(key(file, 2)));
+            }
         }
-        Path target = name(day, index, false);
+        Path target = name(day, highest + 1, false);
         Files.move(active, target);
         return target;
     }
@@ -55,8 +61,22 @@ final class AuditFiles {
         Files.delete(file);
     }
 
-    /** Deletes the oldest rotated files beyond {@code keep}. */
-    void prune(int keep) throws IOException {
+    /**
+     * Deletes the oldest rotated files beyond {@code keep}, and those of a day more than
+     * {@code maxAgeDays} before {@code today} (0: no limit of age).
+     */
+    void prune(int keep, int maxAgeDays, LocalDate today) throws IOException {
+        List<Path> files = rotatedFiles();
+        files.sort(Comparator.comparing((Path f) -> key(f, 1)).thenComparingInt(f -> Integer.parseInt(key(f, 2))));
+        String oldestDay = maxAgeDays > 0 ? today.minusDays(maxAgeDays).toString() : "";
+        for (int i = 0; i < files.size(); i++) {
+            if (i < files.size() - keep || key(files.get(i), 1).compareTo(oldestDay) < 0) {
+                Files.deleteIfExists(files.get(i));
+            }
+        }
+    }
+
+    private List<Path> rotatedFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory())) {
             for (Path file : dir) {
@@ -65,10 +85,7 @@ final class AuditFiles {
                 }
             }
         }
-        files.sort(Comparator.comparing((Path f) -> key(f, 1)).thenComparingInt(f -> Integer.parseInt(key(f, 2))));
-        for (int i = 0; i < files.size() - keep; i++) {
-            Files.deleteIfExists(files.get(i));
-        }
+        return files;
     }
 
     private String key(Path file, int group) {

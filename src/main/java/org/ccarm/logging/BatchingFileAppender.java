@@ -56,6 +56,7 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     private volatile AuditDurability durability = AuditDurability.BATCHED;
     private long maxFileSize = 100L * 1024 * 1024;
     private int maxHistory = 30;
+    private int maxAgeDays; // 0: rotated files are kept by count only
 
     private BlockingQueue<Line> queue;
     private FileChannel out;
@@ -104,6 +105,11 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     /** How many rotated (compressed) files are kept. */
     public void setMaxHistory(int maxHistory) {
         this.maxHistory = maxHistory;
+    }
+
+    /** Rotated files of a day more than this many days ago are deleted; 0 keeps them by count only. */
+    public void setMaxAgeDays(int maxAgeDays) {
+        this.maxAgeDays = maxAgeDays;
     }
 
     int queueDepth() {
@@ -208,7 +214,7 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             compressor.execute(() -> {
                 try {
                     AuditFiles.compress(rotated);
-                    files.prune(maxHistory);
+                    files.prune(maxHistory, maxAgeDays, LocalDate.now(ZoneOffset.UTC));
                 } catch (IOException e) {
                     addError("cannot compress " + rotated, e);
                 }

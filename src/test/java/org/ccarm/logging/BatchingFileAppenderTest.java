@@ -151,6 +151,69 @@ class BatchingFileAppenderTest {
         }
     }
 
+    /**
+     * Past the kept count, the oldest rotated file goes and the newest stays: a rotation
+     * once took the lowest free number, so after the first prune each new file was named
+     * {@code .1} and deleted at once, and the newest history was what went.
+     */
+    @Test
+    void rotatingPastTheKeptCountKeepsTheNewestLines() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Logger logger = logger(file, 16, "1KB");
+        appender.setMaxHistory(3);
+        for (int i = 0; i < 400; i++) {
+            logger.info("line " + i + " " + "y".repeat(40));
+            if (i % 20 == 19) {
+                awaitCompressed(); // each rotation's file is compressed and pruned before the next comes
+            }
+        }
+        appender.stop();
+        List<String> kept = new ArrayList<>(Files.readAllLines(file));
+        try (var files = Files.list(dir)) {
+            for (Path part : files.filter(f -> f.getFileName().toString().endsWith(".gz")).toList()) {
+                try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(part))) {
+                    kept.addAll(List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")));
+                }
+            }
+        }
+        assertTrue(kept.contains("line 399 " + "y".repeat(40)), "the newest line is kept");
+        int oldestKept = kept.stream().mapToInt(l -> Integer.parseInt(l.split(" ")[1])).min().orElseThrow();
+        for (int i = oldestKept; i < 400; i++) {
+            assertTrue(kept.contains("line " + i + " " + "y".repeat(40)), "every line since the oldest kept: " + i);
+        }
+        assertTrue(oldestKept > 300, "only the newest few files are kept, from line " + oldestKept);
+    }
+
+    /** Rotated files may be awaiting compression: waits until none is left uncompressed. */
+    private void awaitCompressed() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(dir)) {
+                if (files.noneMatch(f -> f.getFileName().toString().matches("audit-.*\\.log(\\.gz\\.partial)?"))) {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    @Test
+    void rotatedFilesOlderThanTheMaximumAgeAreDeleted() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Path old = dir.resolve("audit-2001-01-01.1.log.gz");
+        Path recent = dir.resolve("audit-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + ".7.log.gz");
+        Files.writeString(old, "");
+        Files.writeString(recent, "");
+        Logger logger = logger(file, 16, "1KB");
+        appender.setMaxAgeDays(30);
+        for (int i = 0; i < 40; i++) {
+            logger.info("line " + i + " " + "y".repeat(40)); // a rotation or two: each prunes
+        }
+        appender.stop();
+        assertTrue(!Files.exists(old), "a file of 2001 is past 30 days");
+        assertTrue(Files.exists(recent), "yesterday's stays");
+    }
+
     @Test
     void withoutAFileItDoesNotStart() {
         BatchingFileAppender unconfigured = new BatchingFileAppender();
