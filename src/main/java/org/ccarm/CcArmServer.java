@@ -184,7 +184,7 @@ public final class CcArmServer implements AutoCloseable {
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
                 new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
                 (context, path) -> FrameTransport.install(context, path, frames), operators, origins, clients, events,
-                eventEncoder, eventStreams);
+                eventEncoder, eventStreams, metrics);
         // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it
         authentication.onSessionEnded(hash -> {
             websockets.sessionEnded(hash);

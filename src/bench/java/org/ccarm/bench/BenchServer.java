@@ -101,7 +101,7 @@ public final class BenchServer {
         server.join();
     }
 
-    private static final String ADMIN_TOKEN = "bench-admin-token";
+    private static final String ADMIN_TOKEN = "bench-admin-token-of-at-least-32-characters";
 
     /** Creates operator 1001 through the feed and logs it in; its session's token. */
     private static String logIn(URI base) throws Exception {

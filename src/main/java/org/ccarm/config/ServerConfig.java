@@ -33,6 +33,9 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         }
     }
 
+    /** The shortest switch feed token accepted: a shorter one refuses the start. */
+    public static final int MIN_ADMIN_TOKEN = 32;
+
     public ServerConfig {
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(adminToken, "adminToken");
@@ -59,6 +62,10 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         }
         if (adminToken.isPresent() && adminToken.get().isBlank()) {
             adminToken = Optional.empty();
+        }
+        if (adminToken.isPresent() && adminToken.get().length() < MIN_ADMIN_TOKEN) {
+            throw new IllegalArgumentException("'admin.token' must have at least " + MIN_ADMIN_TOKEN + " characters (it "
+                    + "has " + adminToken.get().length() + "): a short one is quickly guessed; e.g. openssl rand -hex 24");
         }
     }
 

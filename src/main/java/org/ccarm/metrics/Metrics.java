@@ -143,6 +143,14 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /** A switch feed request without the right token. */
+    public void adminAuthFailed() {
+        if (registry != null) {
+            Counter.builder("ccarm.admin.auth.failures").description("switch feed requests refused for a wrong or missing token")
+                    .register(registry).increment();
+        }
+    }
+
     public void websocketOpened() {
         websocketSessions.incrementAndGet();
     }

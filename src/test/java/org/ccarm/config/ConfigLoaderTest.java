@@ -45,14 +45,14 @@ class ConfigLoaderTest {
 
     @Test
     void environmentVariablesOverrideTheFile() throws Exception {
-        Path file = write("http.host = 127.0.0.1\nhttp.port = 8080\nadmin.token = from-file\ndomains = a, b\n");
+        Path file = write("http.host = 127.0.0.1\nhttp.port = 8080\nadmin.token = from-file-a-token-of-32-characters-or-more\ndomains = a, b\n");
         ServerConfig config = ConfigLoader.load(file, Map.of("CCARM_HTTP_HOST", "0.0.0.0", "CCARM_HTTP_PORT", "0",
-                "CCARM_ADMIN_TOKEN", "from-env"));
+                "CCARM_ADMIN_TOKEN", "from-env-a-token-of-32-characters-or-more"));
         assertEquals("0.0.0.0", config.httpHost());
         assertEquals(0, config.httpPort());
-        assertEquals(Optional.of("from-env"), config.adminToken());
+        assertEquals(Optional.of("from-env-a-token-of-32-characters-or-more"), config.adminToken());
         assertEquals(2, config.domains().size());
-        assertEquals(Optional.of("from-file"), ConfigLoader.load(file, Map.of()).adminToken());
+        assertEquals(Optional.of("from-file-a-token-of-32-characters-or-more"), ConfigLoader.load(file, Map.of()).adminToken());
     }
 
     @Test
@@ -69,6 +69,7 @@ class ConfigLoaderTest {
         assertMessage("'domains' is required", write("http.port = 1\n"));
         assertMessage("http port must be 0..65535", write("domains = demo\nhttp.port = 70000\n"));
         assertMessage("domain name 'a/b'", write("domains = a/b\n"));
+        assertMessage("'admin.token' must have at least 32 characters", write("domains = demo\nadmin.token = secret\n"));
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RunningServer implements BeforeAllCallback, AfterAllCallback {
 
-    public static final String TOKEN = "test-admin-token";
+    public static final String TOKEN = "test-admin-token-of-at-least-32-characters";
 
     /** RestAssured would otherwise append "; charset=ISO-8859-1" to every XML content type. */
     private static final RestAssuredConfig AS_WRITTEN = RestAssuredConfig.config()

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Optional;
@@ -80,6 +85,37 @@ class SwitchFeedEndToEndTest {
         SERVER.request().header("Authorization", "Basic " + TOKEN).get(path("demo", id)).then().statusCode(401);
         SERVER.request().header("Authorization", "Bearer " + TOKEN + "x").get(path("demo", id)).then().statusCode(401);
         assertFalse(SERVER.store().find(new ConversationKey("demo", id)).isPresent());
+    }
+
+    /** Guessing the token is counted, logged at a bounded rate and throttled per address, as logins are. */
+    @Test
+    void guessesOfTheTokenAreCountedAndAnAddressThatKeepsGuessingGets429() throws Exception {
+        InetAddress guesser = InetAddress.getByName("127.0.0.66");
+        String metric = "ccarm_admin_auth_failures_total";
+        double before = failures(metric);
+        for (int i = 0; i < 10; i++) {
+            assertTrue(feedGet(guesser, "Bearer guess-" + i).startsWith("HTTP/1.1 401"));
+        }
+        String refused = feedGet(guesser, "Bearer " + TOKEN);
+        assertTrue(refused.startsWith("HTTP/1.1 429") && refused.contains("\"error\":\"too_many_attempts\""), refused);
+        Matcher retryAfter = Pattern.compile("(?m)^Retry-After: (\\d+)\\s*$").matcher(refused);
+        assertTrue(retryAfter.find() && Integer.parseInt(retryAfter.group(1)) > 0, refused);
+        assertTrue(feedGet(InetAddress.getByName("127.0.0.67"), "Bearer " + TOKEN).startsWith("HTTP/1.1 404"),
+                "another address with the token is served (404: no such conversation)");
+        assertEquals(before + 10, failures(metric), 0.0);
+    }
+
+    private static String feedGet(InetAddress from, String authorization) throws IOException {
+        try (RawClient client = RawClient.connect(SERVER.uri(), from)) {
+            return client.send("GET " + path("demo", "none") + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + authorization
+                    + "\r\nConnection: close\r\n\r\n").readToEnd();
+        }
+    }
+
+    private static double failures(String metric) {
+        Matcher m = Pattern.compile("(?m)^" + metric + " (\\S+)$")
+                .matcher(RestAssured.get(SERVER.opsUri() + "metrics").asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

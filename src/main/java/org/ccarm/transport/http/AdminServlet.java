@@ -4,12 +4,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.ccarm.config.Limits;
 import org.ccarm.feed.ConversationJson;
@@ -28,14 +24,14 @@ abstract class AdminServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient PathParams params;
-    private final transient Optional<byte[]> tokenDigest;
+    private final transient AdminTokenGuard guard;
     private final Set<String> domains;
     final transient ConversationJson json;
     final transient Limits limits;
 
-    AdminServlet(String template, Optional<String> token, Set<String> domains, ConversationJson json, Limits limits) {
+    AdminServlet(String template, AdminTokenGuard guard, Set<String> domains, ConversationJson json, Limits limits) {
         this.params = new PathParams(template);
-        this.tokenDigest = token.map(AdminServlet::sha256);
+        this.guard = guard;
         this.domains = Set.copyOf(domains);
         this.json = json;
         this.limits = limits;
@@ -47,11 +43,22 @@ abstract class AdminServlet extends HttpServlet {
 
     @Override
     protected final void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (tokenDigest.isEmpty()) {
+        if (!guard.enabled()) {
             error(response, 404, "not_found", "the switch feed is off: no admin token is configured");
             return;
         }
-        if (!authorised(request.getHeader("Authorization"))) {
+        if (Collections.list(request.getHeaders("Authorization")).size() > 1) {
+            error(response, 400, "bad_request", "the request has more than one Authorization header; which one is meant?");
+            return;
+        }
+        AdminTokenGuard.Verdict verdict = guard.check(request.getHeader("Authorization"), request.getRemoteAddr());
+        if (verdict instanceof AdminTokenGuard.Verdict.Throttled throttled) {
+            response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            error(response, 429, "too_many_attempts", "too many requests without the right token from this address "
+                    + "lately; try again in " + throttled.retryAfterSeconds() + " s");
+            return;
+        }
+        if (verdict instanceof AdminTokenGuard.Verdict.Unauthorized) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"cc-arm-server switch feed\"");
             error(response, 401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required");
             return;
@@ -141,14 +148,6 @@ abstract class AdminServlet extends HttpServlet {
         }
     }
 
-    /** Compares digests with MessageDigest.isEqual, whose time does not depend on where they differ. */
-    private boolean authorised(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(sha256(header.substring(7).trim()), tokenDigest.get());
-    }
-
     void error(HttpServletResponse response, int status, String error, String detail) throws IOException {
         send(response, status, json.error(error, detail));
     }
@@ -158,13 +157,5 @@ abstract class AdminServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

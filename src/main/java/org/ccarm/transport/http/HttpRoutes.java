@@ -8,6 +8,7 @@ import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.events.EventHub;
 import org.ccarm.feed.OperatorDirectory;
 import org.ccarm.feed.SwitchFeed;
+import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.transport.ClientAddresses;
@@ -41,7 +42,7 @@ public final class HttpRoutes {
                                AnswerEncoder encoder, Optional<String> adminToken, Limits limits,
                                WebSocketInstaller webSocket, OperatorDirectory operators, WebOrigins origins,
                                ClientAddresses clients, EventHub events, EventEncoder eventEncoder,
-                               EventStreams eventStreams) {}
+                               EventStreams eventStreams, Metrics metrics) {}
 
     public static ServletContextHandler build(Dependencies deps) {
         ServletContextHandler context = new ServletContextHandler("/");
@@ -66,9 +67,10 @@ public final class HttpRoutes {
                 new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits(),
                         deps.origins(), deps.clients()));
         // PUT, GET, DELETE /admin/domains/{domain}/conversations/{id}: the switch feed
-        route(context, FEED, new SwitchFeedServlet(FEED, deps.adminToken(), deps.domains(), deps.feed(), deps.limits()));
+        AdminTokenGuard admin = new AdminTokenGuard(deps.adminToken(), deps.metrics()::adminAuthFailed);
+        route(context, FEED, new SwitchFeedServlet(FEED, admin, deps.domains(), deps.feed(), deps.limits()));
         // PUT, GET, DELETE /admin/domains/{domain}/operators/{id}: the operator directory, through the feed
-        route(context, OPERATORS, new OperatorServlet(OPERATORS, deps.adminToken(), deps.domains(), deps.operators(),
+        route(context, OPERATORS, new OperatorServlet(OPERATORS, admin, deps.domains(), deps.operators(),
                 deps.feed().json(), deps.limits()));
         // everything else: 404 not_found
         route(context, "/", new NotFoundServlet(answers));

@@ -22,9 +22,9 @@ final class OperatorServlet extends AdminServlet {
 
     private final transient OperatorDirectory directory;
 
-    OperatorServlet(String template, Optional<String> token, Set<String> domains, OperatorDirectory directory,
+    OperatorServlet(String template, AdminTokenGuard guard, Set<String> domains, OperatorDirectory directory,
                     ConversationJson json, Limits limits) {
-        super(template, token, domains, json, limits);
+        super(template, guard, domains, json, limits);
         this.directory = directory;
     }
 

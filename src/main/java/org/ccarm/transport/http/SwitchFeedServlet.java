@@ -22,8 +22,8 @@ final class SwitchFeedServlet extends AdminServlet {
 
     private final transient SwitchFeed feed;
 
-    SwitchFeedServlet(String template, Optional<String> token, Set<String> domains, SwitchFeed feed, Limits limits) {
-        super(template, token, domains, feed.json(), limits);
+    SwitchFeedServlet(String template, AdminTokenGuard guard, Set<String> domains, SwitchFeed feed, Limits limits) {
+        super(template, guard, domains, feed.json(), limits);
         this.feed = feed;
     }
 
