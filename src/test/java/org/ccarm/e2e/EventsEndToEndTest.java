@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -372,6 +373,48 @@ class EventsEndToEndTest {
         }
     }
 
+    /**
+     * Subscribers ended (1008) for not reading never take the close frame queued behind
+     * what they left unread: their connections are dropped after the grace (10 s), not kept
+     * until the websocket's idle timeout (5 minutes) with their send queues full. (Jetty's
+     * isOpen() is false as soon as the server's close is queued, so the grace once never
+     * fired: 40 such sockets were all still open 30 s later.)
+     */
+    @Test
+    void subscribersEndedForNotReadingAreDroppedAfterTheGrace() throws Exception {
+        String id = RunningServer.uniqueId("ev-stuck-many");
+        QUEUE.add(free("demo", id, "1001"));
+        List<Socket> stuck = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                stuck.add(neverReading(QUEUE, 0));
+            }
+            Await.until(() -> QUEUE.eventSubscriptions() == stuck.size(), "subscribed");
+            for (int i = 0; i < 2_000_000 && QUEUE.eventSubscriptions() > 0; i++) {
+                QUEUE.store().apply(new ConversationKey("demo", id), i % 2 == 0
+                        ? new Transition.PlaceHold(Optional.empty(), Instant.now())
+                        : new Transition.ReleaseHold(Optional.empty()));
+            }
+            Await.until(() -> QUEUE.eventSubscriptions() == 0, "every subscriber that never reads is ended");
+            long ended = System.nanoTime();
+            byte[] ping = {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4}; // masked and empty: the server takes it while it waits
+            Await.until(() -> stuck.stream().allMatch(socket -> {
+                try {
+                    socket.getOutputStream().write(ping);
+                    return false;
+                } catch (java.io.IOException reset) {
+                    return true; // dropped by the server
+                }
+            }), Duration.ofSeconds(25), "the connections are dropped after the grace");
+            System.out.printf("subscribers ended for not reading were dropped %d ms after their end%n",
+                    (System.nanoTime() - ended) / 1_000_000);
+        } finally {
+            for (Socket socket : stuck) {
+                socket.close();
+            }
+        }
+    }
+
     /** Reads server frames (unmasked) until the close frame; its status code. */
     private static int closeCode(Socket socket) throws Exception {
         socket.setSoTimeout(20_000);
@@ -394,8 +437,15 @@ class EventsEndToEndTest {
 
     /** A websocket that subscribes to the whole domain and then never reads, with a small receive buffer. */
     private static Socket neverReading(RunningServer server) throws Exception {
+        return neverReading(server, 4096);
+    }
+
+    /** The same with a receive buffer of that size; 0: the system's own. */
+    private static Socket neverReading(RunningServer server, int receiveBuffer) throws Exception {
         Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.uri().getPort()));
         OutputStream out = socket.getOutputStream();
         out.write(("GET /demo/service/cc/arm/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class FrameEndpoint implements Session.Listener.AutoDemanding, SessionBound {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameEndpoint.class);
-    /** After a 1008 for a subscriber that fell behind, how long its close frame may take before the connection is dropped. */
+    /** After the server closes a connection, how long the client has to answer before the connection is dropped. */
     private static final long CLOSE_GRACE_SECONDS = 10;
 
     private final String domain;
@@ -94,10 +94,27 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
     }
 
     void closeGoingAway() {
+        closeByServer(StatusCode.SHUTDOWN, "the server is stopping");
+    }
+
+    /**
+     * Closes the connection from the server's side, and drops it if the client has not
+     * answered the close within the grace: a client that reads nothing never takes the close
+     * frame queued behind what it left unread, and one that reads but never answers would
+     * otherwise hold the connection until the idle timeout. (Jetty's isOpen() turns false, and
+     * onWebSocketClose runs, as soon as the server's close is sent; the socket stays: so the
+     * grace drops it whatever they say.)
+     */
+    private void closeByServer(int status, String reason) {
         Session open = session;
-        if (open != null) {
-            open.close(StatusCode.SHUTDOWN, "the server is stopping", Callback.NOOP);
+        if (open == null) {
+            return;
         }
+        // a close reason is at most 123 bytes: the reason is cut (what to do comes first in it)
+        open.close(status, reason.length() > 120 ? reason.substring(0, 120) : reason, Callback.NOOP);
+        CompletableFuture.delayedExecutor(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS).execute(() -> {
+            open.disconnect(); // nothing left to do when the handshake was answered: the socket is closed already
+        });
     }
 
     /**
@@ -114,11 +131,8 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
     /** The session this connection acts in has ended (or expired): 1008. */
     @Override
     public void sessionEnded() {
-        Session open = session;
         actAs(null);
-        if (open != null) {
-            open.close(StatusCode.POLICY_VIOLATION, "the session has ended", Callback.NOOP);
-        }
+        closeByServer(StatusCode.POLICY_VIOLATION, "the session has ended");
     }
 
     @Override
@@ -258,18 +272,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
         @Override
         public void ended(String detail) {
             // the field is left alone (a subscribe frame may be replacing it right now): the close unsubscribes
-            Session open = session;
-            if (open != null) {
-                // a close reason is at most 123 bytes: the detail is cut (what to do comes first in it)
-                open.close(StatusCode.POLICY_VIOLATION, detail.length() > 120 ? detail.substring(0, 120) : detail,
-                        Callback.NOOP);
-                // a client that reads nothing never takes the close frame queued behind its events: let it go
-                CompletableFuture.delayedExecutor(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS).execute(() -> {
-                    if (open.isOpen()) {
-                        open.disconnect();
-                    }
-                });
-            }
+            closeByServer(StatusCode.POLICY_VIOLATION, detail);
         }
     }
 
