@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +27,8 @@ import org.ccarm.testing.TestConfigs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Server-Sent Events at {@code GET /<DOMAIN>/service/cc/arm/events}, over a real socket
@@ -37,6 +41,9 @@ class EventStreamEndToEndTest {
     @RegisterExtension
     static final RunningServer SERVER = new RunningServer(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo")
             .withAuth(new AuthConfig(true, 1_800_000, 43_200_000, 5, 20, 60_000, List.of(), List.of())));
+
+    @RegisterExtension
+    static final AuditCapture AUDIT = new AuditCapture();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -178,6 +185,35 @@ class EventStreamEndToEndTest {
                 .build(), 405).contains("method_not_allowed"));
         assertTrue(body(HttpRequest.newBuilder(URI.create(SERVER.uri() + "nowhere/service/cc/arm/events")).build(), 404)
                 .contains("unknown_domain"));
+    }
+
+    /**
+     * A query Jetty cannot decode is a 400 like any unreadable request, audited, and the
+     * call completes: it once stayed in {@code ccarm_commands_in_flight} for good.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"?since=%ZZ", "?operator_id=%C0%AF", "?epoch=%"})
+    void anUnreadableQueryIs400AndLeavesNothingInFlight(String query) throws Exception {
+        String token = Sessions.login(SERVER, "demo", "1001", "demo-1001");
+        String inFlight = "ccarm_commands_in_flight";
+        double before = metric(inFlight);
+        String refused;
+        try (RawClient client = RawClient.connect(SERVER.uri())) { // written as sent: java.net.URI refuses such a query
+            refused = client.send("GET /demo/service/cc/arm/events" + query + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + token + "\r\nConnection: close\r\n\r\n").readToEnd();
+        }
+        assertTrue(refused.startsWith("HTTP/1.1 400") && refused.contains("reason=\"bad_request\"")
+                && refused.contains("cmd=\"subscribe\""), refused);
+        AUDIT.awaitLine(line -> line.contains("cmd=subscribe") && line.contains("outcome=bad_request")
+                && line.contains("transport=sse"));
+        assertEquals(before, metric(inFlight), 0.0, "no call left in flight");
+    }
+
+    private static double metric(String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$")
+                .matcher(io.restassured.RestAssured.get(SERVER.opsUri() + "metrics").asString());
+        assertTrue(m.find(), series);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

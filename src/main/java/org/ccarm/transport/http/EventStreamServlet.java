@@ -73,7 +73,16 @@ final class EventStreamServlet extends HttpServlet {
             answers.write(response, ((Admission.Answered) admission).answer(), WireFormat.XML);
             return;
         }
-        Optional<CommandInput> input = input(request);
+        Optional<CommandInput> input;
+        try {
+            input = input(request);
+        } catch (RuntimeException unreadable) {
+            // a query Jetty cannot decode (%ZZ, an overlong UTF-8 form): answered and counted like any refusal, so the
+            // admitted call completes (it once stayed in flight for good, unaudited)
+            answers.write(response, admitted.refuse(ErrorReason.BAD_REQUEST, "the query cannot be read: its "
+                    + "percent-encoding or UTF-8 is broken"), WireFormat.XML);
+            return;
+        }
         if (input.isEmpty()) {
             answers.write(response, admitted.refuse(ErrorReason.INVALID_DOCUMENT, "Last-Event-ID must be an event's "
                     + "id, <epoch>-<seq>, as the stream wrote it"), WireFormat.XML);
