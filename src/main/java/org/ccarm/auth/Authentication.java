@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,7 @@ public final class Authentication implements AutoCloseable {
     }
 
     private static final int TOKEN_BYTES = 32;
+    private static final long TOUCH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a request thread waits for its password check (queued behind at most the pool's queue). */
     private static final long CHECK_WAIT_SECONDS = 10;
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
@@ -79,6 +82,8 @@ public final class Authentication implements AutoCloseable {
     private final Policy policy;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** When each session was last touched by a connection, by token hash (nanoTime); purged every second. */
+    private final ConcurrentMap<String, Long> recentTouches = new ConcurrentHashMap<>();
 
     public Authentication(AuthStore store, PasswordHashing hashing, Policy policy, Clock clock) {
         this.store = store;
@@ -153,6 +158,27 @@ public final class Authentication implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts a connection held open in the session of this token hash as use (its idle
+     * time restarts): a websocket's ping, an open event stream. At most once a second per
+     * session: one socket sent 631,000 pings in 8 s, and each was a store write (on Redis, a
+     * command) that every other client waited behind. While the store cannot be reached,
+     * nothing: the next one tries again.
+     */
+    public void touch(String domain, String tokenHash) {
+        long now = System.nanoTime();
+        Long last = recentTouches.get(tokenHash);
+        if (last != null && now - last < TOUCH_INTERVAL_NANOS) {
+            return;
+        }
+        recentTouches.put(tokenHash, now);
+        try {
+            store.touchSession(domain, tokenHash, clock.instant(), policy.idle());
+        } catch (StoreUnavailableException e) {
+            recentTouches.remove(tokenHash); // not counted this time
+        }
+    }
+
     /** Ends the session everywhere; false when it had ended already. */
     public boolean logout(Session session) {
         return store.endSession(session.domain(), session.tokenHash());
@@ -189,8 +215,10 @@ public final class Authentication implements AutoCloseable {
         store.onSessionEnded(listener);
     }
 
-    /** Forgets expired sessions and counts (in memory; Redis expires them itself). */
+    /** Forgets expired sessions and counts (in memory; Redis expires them itself), and touches long past. */
     public void purgeExpired() {
+        long now = System.nanoTime();
+        recentTouches.values().removeIf(last -> now - last >= TOUCH_INTERVAL_NANOS);
         store.purgeExpired(clock.instant(), policy.idle());
     }
 

@@ -86,6 +86,11 @@ public final class CommandDispatcher {
         }
     }
 
+    /** A connection held open in a session counts as its use (a ping): at most once a second per session. */
+    public void countAsUse(String domain, String tokenHash) {
+        authentication.touch(domain, tokenHash);
+    }
+
     /** From now on new calls are refused with 503 {@code shutting_down}; calls already admitted complete. */
     public void beginShutdown() {
         shuttingDown = true;

@@ -75,6 +75,13 @@ public final class FrameClient implements Session.Listener.AutoDemanding, AutoCl
         }
     }
 
+    /** Sends {@code count} pings without waiting for their pongs. */
+    void pings(int count) {
+        for (int i = 0; i < count; i++) {
+            session.sendPing(ByteBuffer.wrap(new byte[] {2}), Callback.NOOP);
+        }
+    }
+
     @Override
     public void onWebSocketPong(ByteBuffer payload) {
         pongs.add(Boolean.TRUE);

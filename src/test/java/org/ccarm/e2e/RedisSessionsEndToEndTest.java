@@ -77,6 +77,43 @@ class RedisSessionsEndToEndTest {
         return request.post("/demo/service/cc/arm/" + command);
     }
 
+    /**
+     * Pings count as use of the connection's session, but at most once a second: one socket
+     * sent 631,000 pings in 8 s and each was a Redis command that everyone else waited behind.
+     */
+    @Test
+    void aFloodOfPingsIsAFewSessionTouchesNotACommandEach() throws Exception {
+        Response login = post(a, null, "login", loginXml("1001", "demo-1001"));
+        String token = new XmlPath(login.asString()).getString("out.response.ok.session.@token");
+        URI wsA = URI.create("ws://" + a.uri().getAuthority() + "/demo/service/cc/arm/ws");
+        io.lettuce.core.RedisClient probe = io.lettuce.core.RedisClient.create(redis.url());
+        try (FrameClient onA = FrameClient.connect(client, wsA, Map.of("Authorization", "Bearer " + token));
+             var connection = probe.connect()) {
+            long before = commandsProcessed(connection.sync());
+            long start = System.nanoTime();
+            onA.pings(2_000);
+            onA.ping(); // answered after every ping before it
+            long seconds = Math.max(1, (System.nanoTime() - start) / 1_000_000_000L + 1);
+            long commands = commandsProcessed(connection.sync()) - before;
+            System.out.printf("2,000 pings in %d s made %d Redis commands (the instances' own included)%n", seconds, commands);
+            // a touch a second at most, plus what both instances do by themselves meanwhile (the event tail's
+            // reads, the housekeeping's checks): far from one per ping
+            assertTrue(commands < 100 + 20 * seconds, commands + " Redis commands for 2,000 pings");
+            assertTrue(onA.isOpen());
+        } finally {
+            probe.shutdown();
+        }
+    }
+
+    private static long commandsProcessed(io.lettuce.core.api.sync.RedisCommands<String, String> redis) {
+        for (String line : redis.info("stats").split("\r?\n")) {
+            if (line.startsWith("total_commands_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no total_commands_processed in INFO stats");
+    }
+
     @Test
     void aTokenFromOneInstanceServesOnTheOtherAndALogoutEndsItOnBoth() throws Exception {
         Response login = post(a, null, "login", loginXml("1001", "demo-1001"));

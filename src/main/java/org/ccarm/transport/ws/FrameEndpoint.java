@@ -198,9 +198,10 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
     @Override
     public void onWebSocketPing(ByteBuffer payload) {
         session.sendPong(payload, Callback.NOOP);
-        String held = token;
+        String held = tokenHash;
         if (held != null) {
-            dispatcher.sessionOf(domain, held); // an ended or unreachable session is the housekeeping's to notice
+            // at most once a second per session; an ended or unreachable session is the housekeeping's to notice
+            dispatcher.countAsUse(domain, held);
         }
     }
 
