@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
+import org.ccarm.callcontrol.OperatorIds;
 import org.ccarm.protocol.json.JsonForm;
 
 /**
@@ -158,6 +159,11 @@ public final class ConversationJson {
         List<String> operators = reported.operators();
         if (operators == null || operators.isEmpty() || operators.stream().anyMatch(o -> o == null || o.isEmpty())) {
             throw new InvalidConversationException("operators must be a non-empty array of non-empty operator ids");
+        }
+        for (String operator : operators) {
+            if (!OperatorIds.isValid(operator)) {
+                throw new InvalidConversationException("operator '" + operator + "': " + OperatorIds.rule());
+            }
         }
         String heldBy = reported.heldBy();
         if (heldBy != null && heldBy.isEmpty()) {

@@ -16,6 +16,7 @@ import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.Authentication;
 import org.ccarm.auth.Operator;
 import org.ccarm.auth.PasswordHashing;
+import org.ccarm.callcontrol.OperatorIds;
 import org.ccarm.protocol.json.JsonForm;
 import org.ccarm.store.StoreUnavailableException;
 
@@ -77,10 +78,7 @@ public final class OperatorDirectory {
         if (reported == null || reported.password() == null) {
             throw new InvalidOperatorException("an operator needs {\"password\": \"...\"} (and may say \"supervisor\": true)");
         }
-        int length = reported.password().codePointCount(0, reported.password().length());
-        if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
-            throw new InvalidOperatorException("a password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
-        }
+        checkPassword(reported.password());
         boolean created;
         try {
             created = authentication.putOperator(domain, id, reported.password(), Boolean.TRUE.equals(reported.supervisor()));
@@ -128,11 +126,11 @@ public final class OperatorDirectory {
         List<Operator> operators = new ArrayList<>();
         for (int index = 0; entries != null && index < entries.size(); index++) {
             FixtureEntry entry = entries.get(index);
-            if (entry == null || entry.id() == null || entry.id().isEmpty() || entry.passwordHash() == null
+            if (entry == null || !OperatorIds.isValid(entry.id()) || entry.passwordHash() == null
                     || !entry.passwordHash().startsWith(PasswordHashing.HASH_PREFIX)) {
                 // the parameters must be the ones of the dummy hash too: a cheaper or dearer check would tell
                 // a known operator from an unknown one by its time
-                throw new IOException(fixture + ": entry " + index + " needs an id and a password_hash made by "
+                throw new IOException(fixture + ": entry " + index + " needs an id (" + OperatorIds.rule() + ") and a password_hash made by "
                         + "org.ccarm.tools.HashPassword (" + PasswordHashing.HASH_PREFIX + "...); never a clear password");
             }
             operators.add(new Operator(domain, entry.id(), entry.passwordHash(), Boolean.TRUE.equals(entry.supervisor())));
@@ -141,8 +139,25 @@ public final class OperatorDirectory {
     }
 
     private static void checkId(String id) throws InvalidOperatorException {
-        if (id.isEmpty() || id.length() > 128) {
-            throw new InvalidOperatorException("an operator id has 1 to 128 characters");
+        if (!OperatorIds.isValid(id)) {
+            throw new InvalidOperatorException(OperatorIds.rule());
+        }
+    }
+
+    /**
+     * 8 to 256 characters of valid Unicode without control characters: a lone surrogate
+     * was hashed as '?' (so '????????' logged in), and a NUL or a line break cannot be typed
+     * at a login form anyway.
+     */
+    private static void checkPassword(String password) throws InvalidOperatorException {
+        int length = password.codePointCount(0, password.length());
+        if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+            throw new InvalidOperatorException("a password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+        }
+        boolean refused = password.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE
+                || Character.isISOControl(c) || !Character.isDefined(c));
+        if (refused) {
+            throw new InvalidOperatorException("a password is valid Unicode text without control characters");
         }
     }
 

@@ -43,6 +43,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -413,5 +415,44 @@ class SessionsEndToEndTest {
         assertError(withBearer(token, "call_unhold", unholdXml("x", null)), 401, "call_unhold", "not_authenticated");
         assertError(SERVER.post("demo", "login", loginXml("2001", "first-password")), 401, "login", "invalid_credentials");
         assertNotNull(AUDIT.awaitLine(line -> line.contains("cmd=operator_delete") && line.contains("operator=2001")));
+    }
+
+    /** Ids and passwords the directory once took: a space, a bidi control, a path parameter, lone surrogates, NUL. */
+    @ParameterizedTest
+    @ValueSource(strings = {"%20", "a%20b", "1001%E2%80%AE", "x65", "caf%C3%A9"})
+    void anOperatorIdOutsideItsAlphabetIsRefused(String id) {
+        String named = id.equals("x65") ? "x".repeat(65) : id;
+        Response refused = SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN)
+                .contentType("application/json").urlEncodingEnabled(false).body("{\"password\": \"a-fine-password\"}")
+                .put("/admin/domains/demo/operators/" + named);
+        assertEquals(400, refused.statusCode(), refused.asString());
+        assertTrue(refused.asString().contains("invalid_operator"), refused.asString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\ud800\\ud800\\ud800\\ud800\\ud800\\ud800\\ud800\\ud800", "password\\u0000nul",
+            "pass\\nword-with-a-line-break", "tab\\tin-the-password"})
+    void aPasswordThatIsNotPlainUnicodeTextIsRefusedAndTheOperatorStaysAsItWas(String jsonPassword) {
+        assertTrue(putOperator("demo", "2002", "the-first-password", false).statusCode() < 300);
+        Response refused = SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN)
+                .contentType("application/json").body("{\"password\": \"" + jsonPassword + "\"}")
+                .put("/admin/domains/demo/operators/2002");
+        assertEquals(400, refused.statusCode(), refused.asString());
+        assertEquals(200, SERVER.post("demo", "login", loginXml("2002", "the-first-password")).statusCode(),
+                "the old password still opens a session");
+        assertEquals(401, SERVER.post("demo", "login", loginXml("2002", "????????")).statusCode());
+    }
+
+    /** Jetty strips path parameters before routing: PUT .../operators/1001;x replaced operator 1001. */
+    @Test
+    void aPathParameterIsRefusedNotStrippedAndTheOperatorStaysAsItWas() {
+        assertTrue(putOperator("demo", "2003", "the-first-password", false).statusCode() < 300);
+        Response refused = SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN)
+                .contentType("application/json").urlEncodingEnabled(false).body("{\"password\": \"another-password\"}")
+                .put("/admin/domains/demo/operators/2003;x");
+        assertEquals(400, refused.statusCode(), refused.asString());
+        assertEquals(200, SERVER.post("demo", "login", loginXml("2003", "the-first-password")).statusCode());
+        assertEquals(400, SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN).urlEncodingEnabled(false)
+                .delete("/admin/domains/demo/conversations/c;x").statusCode(), "the same for a conversation");
     }
 }

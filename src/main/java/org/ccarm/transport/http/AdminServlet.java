@@ -63,6 +63,11 @@ abstract class AdminServlet extends HttpServlet {
             error(response, 401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required");
             return;
         }
+        if (request.getRequestURI().indexOf(';') >= 0) {
+            // Jetty strips path parameters before routing: PUT .../operators/1001;x replaced operator 1001
+            error(response, 400, "bad_request", "a path parameter (;...) is not part of an id: name the id alone");
+            return;
+        }
         Map<String, String> path = params.of(request);
         String domain = path.get("domain");
         if (!domains.contains(domain)) {
