@@ -49,14 +49,18 @@ public interface AuthStore extends AutoCloseable {
     List<String> endSessionsOf(String domain, String operatorId);
 
     /**
-     * Counts one more login attempt under {@code counter}, in a fixed window of
-     * {@code window} that starts with the first; the count including this one. Counted
-     * before the password is checked, so that parallel guesses cannot all slip in.
+     * The failed logins counted under each of {@code counters} in their current windows
+     * (0 when none is open), in order; read without counting anything.
      */
-    Attempts countAttempt(String domain, String counter, Duration window);
+    List<Attempts> failures(String domain, List<String> counters);
 
-    /** Takes back one attempt (it succeeded): only failures count against an address. */
-    void forgiveAttempt(String domain, String counter);
+    /**
+     * Counts one more failed login under each of {@code counters}, each in a fixed window of
+     * {@code window} that starts with its first failure; the counts including this one.
+     * Only a password check that failed is counted: a login refused, busy or unanswered
+     * for any other reason counts nothing.
+     */
+    List<Attempts> countFailure(String domain, List<String> counters, Duration window);
 
     /** Whether the store can be reached now (always, in memory). */
     boolean isReachable();

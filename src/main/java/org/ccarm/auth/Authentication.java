@@ -82,6 +82,7 @@ public final class Authentication implements AutoCloseable {
     private final Policy policy;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final InFlight checksInFlight = new InFlight();
     /** When each session was last touched by a connection, by token hash (nanoTime); purged every second. */
     private final ConcurrentMap<String, Long> recentTouches = new ConcurrentHashMap<>();
 
@@ -96,45 +97,52 @@ public final class Authentication implements AutoCloseable {
      * Checks the password and opens a session. The check runs on the hashing pool; this
      * thread waits for it (at most the pool's queue of logins waits at once: beyond it,
      * {@link LoginResult.Busy}).
+     *
+     * <p>Only a check that failed counts toward the limits: a login that succeeded, was
+     * refused, busy, or answered 503 because the store did not answer counts nothing (a shift
+     * start behind one address once locked everyone out, and a Redis blip once became a
+     * lockout). So that guesses sent in parallel stay capped too, the checks in flight for
+     * one operator from one address are limited to what is left of its budget of failures;
+     * the excess is {@link LoginResult.Busy}.
      */
     public LoginResult login(String domain, String operatorId, String password, String clientAddress) {
-        String perOperator = "op:" + operatorId + "|" + clientAddress;
-        String perAddress = "addr:" + clientAddress;
-        // counted before the check and taken back on success, so that parallel guesses cannot all slip in
-        AuthStore.Attempts forOperator = store.countAttempt(domain, perOperator, policy.failureWindow());
-        AuthStore.Attempts fromAddress = store.countAttempt(domain, perAddress, policy.failureWindow());
-        boolean operatorOver = forOperator.count() > policy.maxFailuresPerOperator();
-        if (operatorOver || fromAddress.count() > policy.maxFailuresPerAddress()) {
-            forgive(domain, perOperator, perAddress); // refused unchecked: not a failure
+        List<String> counters = List.of("op:" + operatorId + "|" + clientAddress, "addr:" + clientAddress);
+        List<AuthStore.Attempts> failed = store.failures(domain, counters);
+        AuthStore.Attempts forOperator = failed.get(0);
+        AuthStore.Attempts fromAddress = failed.get(1);
+        boolean operatorOver = forOperator.count() >= policy.maxFailuresPerOperator();
+        if (operatorOver || fromAddress.count() >= policy.maxFailuresPerAddress()) {
             long millisLeft = operatorOver ? forOperator.millisLeft() : fromAddress.millisLeft();
             return new LoginResult.Throttled(Math.max(1, (millisLeft + 999) / 1000));
         }
-        Optional<Operator> operator = store.operator(domain, operatorId);
-        String checkedHash = operator.map(Operator::passwordHash).orElse(null);
-        boolean matches;
-        try {
-            matches = await(hashing.verify(password, checkedHash));
-        } catch (RejectedExecutionException e) {
-            forgive(domain, perOperator, perAddress);
+        String guesser = domain + " " + counters.get(0);
+        if (!checksInFlight.tryEnter(guesser, policy.maxFailuresPerOperator() - (int) forOperator.count())) {
             return new LoginResult.Busy(1);
         }
-        if (!matches) {
-            return new LoginResult.Invalid();
+        try {
+            Optional<Operator> operator = store.operator(domain, operatorId);
+            String checkedHash = operator.map(Operator::passwordHash).orElse(null);
+            boolean matches;
+            try {
+                matches = await(hashing.verify(password, checkedHash));
+            } catch (RejectedExecutionException e) {
+                return new LoginResult.Busy(1);
+            }
+            if (!matches) {
+                store.countFailure(domain, counters, policy.failureWindow());
+                return new LoginResult.Invalid();
+            }
+            String token = newToken();
+            Instant now = clock.instant();
+            Session session = new Session(domain, operatorId, operator.get().supervisor(), hashOf(token), now,
+                    now.plus(policy.lifetime()));
+            if (!store.createSession(session, policy.idle(), checkedHash)) {
+                return new LoginResult.Invalid(); // deleted or given a new password while its old one was checked
+            }
+            return new LoginResult.Started(session, token);
+        } finally {
+            checksInFlight.leave(guesser);
         }
-        forgive(domain, perOperator, perAddress);
-        String token = newToken();
-        Instant now = clock.instant();
-        Session session = new Session(domain, operatorId, operator.get().supervisor(), hashOf(token), now,
-                now.plus(policy.lifetime()));
-        if (!store.createSession(session, policy.idle(), checkedHash)) {
-            return new LoginResult.Invalid(); // deleted or given a new password while its old one was checked
-        }
-        return new LoginResult.Started(session, token);
-    }
-
-    private void forgive(String domain, String perOperator, String perAddress) {
-        store.forgiveAttempt(domain, perOperator);
-        store.forgiveAttempt(domain, perAddress);
     }
 
     /** The live session a token opens in {@code domain}, its idle time restarted; empty when none. */

@@ -106,17 +106,27 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
-    public Attempts countAttempt(String domain, String counter, Duration window) {
+    public List<Attempts> failures(String domain, List<String> counters) {
         Instant now = Instant.now();
-        Window current = failures.compute(new Key(domain, counter), (key, old) -> old == null || !now.isBefore(old.ends())
-                ? new Window(1, now.plus(window)) : new Window(old.count() + 1, old.ends()));
-        return new Attempts(current.count(), Duration.between(now, current.ends()).toMillis());
+        List<Attempts> counted = new ArrayList<>(counters.size());
+        for (String counter : counters) {
+            Window window = failures.get(new Key(domain, counter));
+            counted.add(window == null || !now.isBefore(window.ends()) ? new Attempts(0, 0)
+                    : new Attempts(window.count(), Duration.between(now, window.ends()).toMillis()));
+        }
+        return counted;
     }
 
     @Override
-    public void forgiveAttempt(String domain, String counter) {
-        failures.computeIfPresent(new Key(domain, counter),
-                (key, window) -> window.count() <= 1 ? null : new Window(window.count() - 1, window.ends()));
+    public List<Attempts> countFailure(String domain, List<String> counters, Duration window) {
+        Instant now = Instant.now();
+        List<Attempts> counted = new ArrayList<>(counters.size());
+        for (String counter : counters) {
+            Window current = failures.compute(new Key(domain, counter), (key, old) -> old == null || !now.isBefore(old.ends())
+                    ? new Window(1, now.plus(window)) : new Window(old.count() + 1, old.ends()));
+            counted.add(new Attempts(current.count(), Duration.between(now, current.ends()).toMillis()));
+        }
+        return counted;
     }
 
     @Override

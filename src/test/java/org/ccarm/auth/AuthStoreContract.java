@@ -135,16 +135,17 @@ public abstract class AuthStoreContract {
     }
 
     @Test
-    void attemptsAreCountedInAWindowThatEndsAndSuccessesAreTakenBack() {
-        assertEquals(1, store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count());
-        AuthStore.Attempts second = store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700));
-        assertEquals(2, second.count());
-        assertTrue(second.millisLeft() > 0 && second.millisLeft() <= 700, "ms left: " + second.millisLeft());
-        store.forgiveAttempt(domain, "addr:10.0.0.1");
-        assertEquals(2, store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count(), "one was taken back");
-        assertEquals(1, store.countAttempt(domain, "addr:10.0.0.2", Duration.ofMillis(700)).count());
-        // every poll counts one more, until the window has ended and a new one starts at 1
-        Await.until(() -> store.countAttempt(domain, "addr:10.0.0.1", Duration.ofMillis(700)).count() == 1,
-                "the window to end");
+    void failuresAreCountedInAWindowThatEndsAndReadWithoutCounting() {
+        List<String> both = List.of("op:1001|10.0.0.1", "addr:10.0.0.1");
+        assertEquals(List.of(new AuthStore.Attempts(0, 0), new AuthStore.Attempts(0, 0)), store.failures(domain, both));
+        assertEquals(1, store.countFailure(domain, both, Duration.ofMillis(700)).get(1).count());
+        List<AuthStore.Attempts> second = store.countFailure(domain, both, Duration.ofMillis(700));
+        assertEquals(2, second.get(0).count());
+        assertTrue(second.get(0).millisLeft() > 0 && second.get(0).millisLeft() <= 700, "ms left: " + second.get(0).millisLeft());
+        assertEquals(2, store.failures(domain, both).get(1).count(), "reading counts nothing");
+        assertEquals(2, store.failures(domain, both).get(1).count());
+        assertEquals(1, store.countFailure(domain, List.of("addr:10.0.0.2"), Duration.ofMillis(700)).get(0).count());
+        Await.until(() -> store.failures(domain, both).get(0).count() == 0, "the window to end");
+        assertEquals(1, store.countFailure(domain, both, Duration.ofMillis(700)).get(0).count(), "a new window starts at 1");
     }
 }

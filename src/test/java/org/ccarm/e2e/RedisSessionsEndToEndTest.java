@@ -13,6 +13,7 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.path.xml.XmlPath;
 import io.restassured.response.Response;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ccarm.CcArmServer;
@@ -103,6 +104,25 @@ class RedisSessionsEndToEndTest {
         } finally {
             probe.shutdown();
         }
+    }
+
+    /**
+     * Logins answered 503 while Redis does not answer count nothing: once Redis is back, the
+     * right password opens a session (once such attempts were counted when Redis came back,
+     * and the right password got 429).
+     */
+    @Test
+    void loginsAnsweredWhileRedisIsFrozenCountNothingOnceItIsBack() throws Exception {
+        redis.freeze();
+        List<Integer> statuses;
+        try {
+            statuses = org.ccarm.testing.Race.run(8, i -> () -> post(a, null, "login", loginXml("1001", "demo-1001")).statusCode());
+        } finally {
+            redis.thaw();
+        }
+        assertEquals(java.util.Collections.nCopies(8, 503), statuses);
+        Response login = post(a, null, "login", loginXml("1001", "demo-1001"));
+        assertEquals(200, login.statusCode(), login.asString());
     }
 
     private static long commandsProcessed(io.lettuce.core.api.sync.RedisCommands<String, String> redis) {

@@ -73,22 +73,34 @@ final class AuthScripts {
             return ended
             """;
 
-    /** KEYS[1] the counter; ARGV: the window (ms). {count, ms left of the window}. */
-    static final String COUNT_ATTEMPT = """
-            local count = redis.call('INCR', KEYS[1])
-            if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            local left = redis.call('PTTL', KEYS[1])
-            if left < 0 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[1])
-              left = tonumber(ARGV[1])
+    /** KEYS the counters; ARGV: the window (ms). One more failure on each: {count, ms left of its window} per counter. */
+    static final String COUNT_FAILURE = """
+            local counted = {}
+            for i = 1, #KEYS do
+              local count = redis.call('INCR', KEYS[i])
+              if count == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+              local left = redis.call('PTTL', KEYS[i])
+              if left < 0 then
+                redis.call('PEXPIRE', KEYS[i], ARGV[1])
+                left = tonumber(ARGV[1])
+              end
+              counted[#counted + 1] = count
+              counted[#counted + 1] = left
             end
-            return {count, left}
+            return counted
             """;
 
-    /** KEYS[1] the counter. One attempt fewer, when the window is still open. */
-    static final String FORGIVE_ATTEMPT = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
-            return 0
+    /** KEYS the counters. {count, ms left of its window} per counter, 0s where none is open; counts nothing. */
+    static final String FAILURES = """
+            local counted = {}
+            for i = 1, #KEYS do
+              local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+              local left = 0
+              if count > 0 then left = redis.call('PTTL', KEYS[i]) end
+              counted[#counted + 1] = count
+              counted[#counted + 1] = left
+            end
+            return counted
             """;
 
     /**

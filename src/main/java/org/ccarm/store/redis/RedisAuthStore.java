@@ -168,16 +168,25 @@ public final class RedisAuthStore implements AuthStore {
     }
 
     @Override
-    public Attempts countAttempt(String domain, String counter, Duration window) {
-        List<Long> result = link.script(AuthScripts.COUNT_ATTEMPT, ScriptOutputType.MULTI, link.deadline(),
-                new String[] {keys.failures(domain, counter)}, Long.toString(window.toMillis()));
-        return new Attempts(result.get(0), Math.max(0, result.get(1)));
+    public List<Attempts> failures(String domain, List<String> counters) {
+        return attempts(link.script(AuthScripts.FAILURES, ScriptOutputType.MULTI, link.deadline(),
+                counters.stream().map(counter -> keys.failures(domain, counter)).toArray(String[]::new)));
     }
 
     @Override
-    public void forgiveAttempt(String domain, String counter) {
-        link.<Long>script(AuthScripts.FORGIVE_ATTEMPT, ScriptOutputType.INTEGER, link.deadline(),
-                new String[] {keys.failures(domain, counter)});
+    public List<Attempts> countFailure(String domain, List<String> counters, Duration window) {
+        return attempts(link.script(AuthScripts.COUNT_FAILURE, ScriptOutputType.MULTI, link.deadline(),
+                counters.stream().map(counter -> keys.failures(domain, counter)).toArray(String[]::new),
+                Long.toString(window.toMillis())));
+    }
+
+    /** {count, ms left} pairs, flattened, as the scripts answer them. */
+    private static List<Attempts> attempts(List<Long> flat) {
+        List<Attempts> attempts = new ArrayList<>(flat.size() / 2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            attempts.add(new Attempts(flat.get(i), Math.max(0, flat.get(i + 1))));
+        }
+        return attempts;
     }
 
     @Override
