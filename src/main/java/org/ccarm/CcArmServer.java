@@ -27,6 +27,7 @@ import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.events.EventHub;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.FixtureLoader;
+import org.ccarm.feed.Fixtures;
 import org.ccarm.feed.OperatorDirectory;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.logging.AuditDurability;
@@ -159,7 +160,8 @@ public final class CcArmServer implements AutoCloseable {
         AuditLog audit = new AuditLog();
         ConversationJson conversationJson = new ConversationJson(clock);
         OperatorDirectory operators = new OperatorDirectory(authentication, audit);
-        loadFixtures(config.domains(), new FixtureLoader(conversationJson), store, operators);
+        Fixtures fixtures = new Fixtures(config.domains(), new FixtureLoader(conversationJson), store, operators);
+        fixtures.load();
         if (!auth.required()) {
             LOG.warn("auth.mode = off: every client may act as any operator; use it only where the network itself "
                     + "keeps strangers out");
@@ -194,7 +196,7 @@ public final class CcArmServer implements AutoCloseable {
                 metrics);
         OpsServer ops;
         try {
-            ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(), () -> readiness(dispatcher, store),
+            ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(), () -> readiness(dispatcher, store, fixtures),
                     metrics::scrape);
         } catch (Exception e) {
             http.close();
@@ -202,37 +204,16 @@ public final class CcArmServer implements AutoCloseable {
         }
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
-                authentication, housekeeping(websockets, eventStreams, authentication), events, eventStreams);
-    }
-
-    /** Each domain's fixtures of conversations and of operators, loaded into a shared store once ever. */
-    private static void loadFixtures(List<ServerConfig.DomainConfig> domains, FixtureLoader conversations,
-                                     ConversationStore store, OperatorDirectory operators) throws IOException {
-        for (ServerConfig.DomainConfig domain : domains) {
-            if (domain.fixture().isPresent()) {
-                URL fixture = domain.fixture().get();
-                int loaded = conversations.load(domain.name(), fixture, store);
-                if (loaded < 0) {
-                    LOG.info("domain {}: the store has its fixture already; {} not loaded again", domain.name(), fixture);
-                } else {
-                    LOG.info("domain {}: loaded {} conversations from {}", domain.name(), loaded, fixture);
-                }
-            }
-            if (domain.operators().isPresent()) {
-                int loaded = operators.loadFixture(domain.name(), domain.operators().get());
-                LOG.info("domain {}: {}", domain.name(), loaded < 0 ? "the store has its operators already"
-                        : "loaded " + loaded + " operators from " + domain.operators().get());
-            }
-        }
+                authentication, housekeeping(websockets, eventStreams, authentication, fixtures), events, eventStreams);
     }
 
     /**
-     * Once a second: close the websockets and event streams of sessions that expired, and
-     * forget what expired in memory. Every 15 s: ping every websocket and event stream, so
+     * Once a second: close the websockets and event streams of sessions that expired, forget
+     * what expired in memory, and load the fixtures again if a shared store lost its data. Every 15 s: ping every websocket and event stream, so
      * quiet subscribers stay connected through proxies and those that left are noticed.
      */
     private static ScheduledExecutorService housekeeping(WebSocketSessions websockets, EventStreams eventStreams,
-                                                         Authentication authentication) {
+                                                         Authentication authentication, Fixtures fixtures) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "session-housekeeping");
             thread.setDaemon(true);
@@ -243,6 +224,7 @@ public final class CcArmServer implements AutoCloseable {
                 websockets.closeExpired(authentication::isAlive);
                 eventStreams.closeExpired(authentication::isAlive);
                 authentication.purgeExpired();
+                fixtures.restoreIfLost();
             } catch (RuntimeException e) {
                 LOG.warn("session housekeeping failed; trying again in a second: {}", e.toString());
             }
@@ -259,12 +241,14 @@ public final class CcArmServer implements AutoCloseable {
         return housekeeping;
     }
 
-    /** Ready for traffic: not stopping, and the store answers within its timeout. */
-    private static Readiness readiness(CommandDispatcher dispatcher, ConversationStore store) {
+    /** Ready for traffic: not stopping, the store answers within its timeout, and it has its fixtures. */
+    private static Readiness readiness(CommandDispatcher dispatcher, ConversationStore store, Fixtures fixtures) {
         boolean reachable = store.isReachable();
+        boolean restoring = fixtures.restoring();
         return new Readiness(Map.of(
                 "accepting", new Readiness.Check(dispatcher.isAccepting(), dispatcher.isAccepting() ? "yes" : "shutting_down"),
-                "store", new Readiness.Check(reachable, reachable ? "up" : "unreachable")));
+                "store", new Readiness.Check(reachable && !restoring, !reachable ? "unreachable"
+                        : restoring ? "restoring_lost_data" : "up")));
     }
 
     private void drain() {

@@ -17,6 +17,12 @@ public interface AuthStore extends AutoCloseable {
     /** Creates or replaces an operator; true when created. */
     boolean putOperator(Operator operator);
 
+    /**
+     * The operator; empty when the domain has none of that id. A shared store that lost the
+     * domain's directory (see {@link #directoryLoaded}) throws
+     * {@link org.ccarm.store.StoreUnavailableException} instead: an operator cannot be called
+     * unknown before the directory is back.
+     */
     Optional<Operator> operator(String domain, String id);
 
     /** Removes an operator; false when there was none. (The caller ends its sessions.) */
@@ -24,6 +30,13 @@ public interface AuthStore extends AutoCloseable {
 
     /** Loads a domain's operators once ever (as conversations' fixtures are); -1 when they were loaded before. */
     int loadOperatorsOnce(String domain, List<Operator> operators);
+
+    /**
+     * Whether the domain's directory has been loaded (its flag is there). A shared store that
+     * lost its data (a Redis flushed, or restarted without its files) has lost the flag
+     * with the operators: until they are loaded again, no password can be called wrong.
+     */
+    boolean directoryLoaded(String domain);
 
     /**
      * Keeps a new session, until {@code idle} passes without use or it expires; but only

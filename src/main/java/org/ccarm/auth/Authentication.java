@@ -218,6 +218,11 @@ public final class Authentication implements AutoCloseable {
         return store.loadOperatorsOnce(domain, operators);
     }
 
+    /** Whether the domain's directory is loaded: false after a shared store lost its data, until it is loaded again. */
+    public boolean directoryLoaded(String domain) {
+        return store.directoryLoaded(domain);
+    }
+
     /** Hears the token hash of every session ended by a logout or a deletion, on any instance. */
     public void onSessionEnded(Consumer<String> listener) {
         store.onSessionEnded(listener);

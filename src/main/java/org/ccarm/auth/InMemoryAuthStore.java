@@ -57,6 +57,11 @@ public final class InMemoryAuthStore implements AuthStore {
     }
 
     @Override
+    public boolean directoryLoaded(String domain) {
+        return loaded.containsKey(domain);
+    }
+
+    @Override
     public synchronized boolean createSession(Session session, Duration idle, String checkedHash) {
         Operator operator = operators.get(new Key(session.domain(), session.operatorId()));
         if (operator == null || !operator.passwordHash().equals(checkedHash)) {

@@ -115,8 +115,21 @@ public final class OperatorDirectory {
         return deleted;
     }
 
-    /** Loads a domain's operators from a fixture, once ever; how many, or -1 when loaded before. */
-    public int loadFixture(String domain, URL fixture) throws IOException {
+    /**
+     * Loads a domain's operators from its fixture (none: an empty directory), once ever; how
+     * many, or -1 when loaded before. Every domain's directory is loaded, fixture or not, so
+     * that a store that lost its data can be told by the directory's flag being gone.
+     */
+    public int loadFixture(String domain, Optional<URL> fixture) throws IOException {
+        return authentication.loadOperatorsOnce(domain, fixture.isPresent() ? read(domain, fixture.get()) : List.of());
+    }
+
+    /** Whether the domain's directory is loaded (false: a shared store lost its data). */
+    public boolean loaded(String domain) {
+        return authentication.directoryLoaded(domain);
+    }
+
+    private List<Operator> read(String domain, URL fixture) throws IOException {
         List<FixtureEntry> entries;
         try (InputStream in = fixture.openStream()) {
             entries = mapper.readValue(in, mapper.getTypeFactory().constructCollectionType(List.class, FixtureEntry.class));
@@ -135,7 +148,7 @@ public final class OperatorDirectory {
             }
             operators.add(new Operator(domain, entry.id(), entry.passwordHash(), Boolean.TRUE.equals(entry.supervisor())));
         }
-        return authentication.loadOperatorsOnce(domain, operators);
+        return operators;
     }
 
     private static void checkId(String id) throws InvalidOperatorException {

@@ -30,6 +30,7 @@ public abstract class AuthStoreContract {
     void open() {
         store = newStore();
         domain = "d" + DOMAINS.incrementAndGet() + "-" + System.nanoTime(); // a fresh domain: a shared store keeps others
+        store.loadOperatorsOnce(domain, List.of()); // as the server does for every domain at start
     }
 
     @AfterEach
@@ -56,6 +57,7 @@ public abstract class AuthStoreContract {
         Operator read = store.operator(domain, "1001").orElseThrow();
         assertEquals("$argon2id$two", read.passwordHash());
         assertTrue(read.supervisor());
+        store.loadOperatorsOnce("elsewhere-" + domain, List.of());
         assertTrue(store.operator("elsewhere-" + domain, "1001").isEmpty(), "an operator belongs to one domain");
         assertTrue(store.deleteOperator(domain, "1001"));
         assertFalse(store.deleteOperator(domain, "1001"));
@@ -64,13 +66,14 @@ public abstract class AuthStoreContract {
 
     @Test
     void aDomainsOperatorsAreLoadedOnceEver() {
-        List<Operator> fixture = List.of(new Operator(domain, "1001", "$argon2id$a", false),
-                new Operator(domain, "9001", "$argon2id$b", true));
-        assertEquals(2, store.loadOperatorsOnce(domain, fixture));
-        store.deleteOperator(domain, "1001");
-        assertEquals(-1, store.loadOperatorsOnce(domain, fixture));
-        assertTrue(store.operator(domain, "1001").isEmpty(), "a deleted operator must not come back from the fixture");
-        assertTrue(store.operator(domain, "9001").orElseThrow().supervisor());
+        String fresh = domain + "-fixture";
+        List<Operator> fixture = List.of(new Operator(fresh, "1001", "$argon2id$a", false),
+                new Operator(fresh, "9001", "$argon2id$b", true));
+        assertEquals(2, store.loadOperatorsOnce(fresh, fixture));
+        store.deleteOperator(fresh, "1001");
+        assertEquals(-1, store.loadOperatorsOnce(fresh, fixture));
+        assertTrue(store.operator(fresh, "1001").isEmpty(), "a deleted operator must not come back from the fixture");
+        assertTrue(store.operator(fresh, "9001").orElseThrow().supervisor());
     }
 
     @Test
@@ -132,6 +135,15 @@ public abstract class AuthStoreContract {
         assertFalse(store.createSession(session("1999", "h-gone", now, Duration.ofHours(1)), IDLE, "$argon2id$old"));
         assertTrue(store.touchSession(domain, "h-stale", now, IDLE).isEmpty());
         assertTrue(store.touchSession(domain, "h-gone", now, IDLE).isEmpty());
+    }
+
+    @Test
+    void aDirectoryIsLoadedOnceItsFixtureIsEvenAnEmptyOne() {
+        String fresh = domain + "-fresh";
+        assertFalse(store.directoryLoaded(fresh));
+        assertEquals(0, store.loadOperatorsOnce(fresh, List.of()));
+        assertTrue(store.directoryLoaded(fresh));
+        assertEquals(-1, store.loadOperatorsOnce(fresh, List.of()));
     }
 
     @Test

@@ -73,6 +73,17 @@ final class AuthScripts {
             return ended
             """;
 
+    /**
+     * KEYS[1] the domain's "operators loaded" flag, KEYS[2] the operator. {'lost'} when the
+     * flag is gone (Redis lost its data), else {'ok', field, value, ...} of the operator's hash.
+     */
+    static final String OPERATOR = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {'lost'} end
+            local read = redis.call('HGETALL', KEYS[2])
+            table.insert(read, 1, 'ok')
+            return read
+            """;
+
     /** KEYS the counters; ARGV: the window (ms). One more failure on each: {count, ms left of its window} per counter. */
     static final String COUNT_FAILURE = """
             local counted = {}

@@ -7,6 +7,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import org.ccarm.auth.AuthStore;
 import org.ccarm.auth.Operator;
 import org.ccarm.auth.Session;
+import org.ccarm.store.StoreUnavailableException;
 
 /**
  * Operators, sessions and failure counts in Redis, shared by every instance: a session
@@ -64,10 +66,24 @@ public final class RedisAuthStore implements AuthStore {
         return created > 0;
     }
 
+    /**
+     * The operator, read with its directory's flag in one script: when Redis has lost its
+     * data and the directory is not back yet, no operator is "unknown" (that would call a
+     * right password wrong): the store is unavailable instead, until the fixtures are loaded
+     * again. Read atomically, so neither a flush nor the reload can slip between the two.
+     */
     @Override
     public Optional<Operator> operator(String domain, String id) {
-        Map<String, String> fields = RedisLink.await(redis.hgetall(keys.operator(domain, id)), link.deadline(), false);
-        if (fields == null || !fields.containsKey("h")) {
+        List<String> read = link.script(AuthScripts.OPERATOR, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.operatorsLoaded(domain), keys.operator(domain, id)});
+        if (read.get(0).equals("lost")) {
+            throw new StoreUnavailableException("the operator directory of " + domain + " is being restored", false, null);
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 1; i + 1 < read.size(); i += 2) {
+            fields.put(read.get(i), read.get(i + 1));
+        }
+        if (!fields.containsKey("h")) {
             return Optional.empty();
         }
         return Optional.of(new Operator(domain, id, fields.get("h"), "1".equals(fields.get("s"))));
@@ -91,6 +107,11 @@ public final class RedisAuthStore implements AuthStore {
         Long loaded = link.script(AuthScripts.LOAD_OPERATORS_ONCE, ScriptOutputType.INTEGER,
                 System.nanoTime() + 10 * link.timeoutNanos(), keyList.toArray(String[]::new), args.toArray(String[]::new));
         return loaded.intValue();
+    }
+
+    @Override
+    public boolean directoryLoaded(String domain) {
+        return RedisLink.await(redis.exists(keys.operatorsLoaded(domain)), link.deadline(), false) > 0;
     }
 
     @Override
