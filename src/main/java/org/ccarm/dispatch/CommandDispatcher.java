@@ -37,6 +37,9 @@ public final class CommandDispatcher {
 
     private static final RateLimitedLog FAILURES =
             new RateLimitedLog(LoggerFactory.getLogger(CommandDispatcher.class), 1, TimeUnit.MINUTES);
+    /** Refusals of calls without a session, said at most once a minute per reason with a count (see {@link #audited}). */
+    private static final RateLimitedLog ANONYMOUS_REFUSALS =
+            new RateLimitedLog(LoggerFactory.getLogger("org.ccarm.refused"), 1, TimeUnit.MINUTES);
 
     private final Set<String> domains;
     private final CommandCatalog catalog;
@@ -162,14 +165,35 @@ public final class CommandDispatcher {
         return answer;
     }
 
+    /**
+     * Writes the call's audit line, when it is one the trail keeps, and counts it in the
+     * metrics whatever it is. The rule, for the whole server: every call made in a session,
+     * every command that ran (a login is one: its failures are audited, and the throttle
+     * bounds them), and every change is audited; with authentication required, a call
+     * refused before any session (an unknown domain or command, 405, 401, a frame that is no
+     * frame) is counted and logged at a bounded rate, not audited line by line, so that
+     * strangers cannot push the trail of changes out of the kept files. With authentication
+     * off there is no session to tell strangers by: every call is audited, as before.
+     */
     private void audit(Call call, Answer answer, Outcome outcome, String sessionOperator) {
         long nanos = System.nanoTime() - call.startNanos();
+        metrics.commandAnswered(call.domain(), call.command(), call.transport(), answer.status(), nanos);
+        if (!audited(outcome, sessionOperator)) {
+            ANONYMOUS_REFUSALS.warn(answer.outcome(), "refused calls without a session, not audited (the last: "
+                    + call.transport() + " " + answer.status() + " " + answer.outcome() + ", request " + call.requestId() + ")",
+                    null);
+            return;
+        }
         audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
                 outcome == null ? null : outcome.conversationId(), outcome == null ? 0 : outcome.version(),
                 outcome == null ? 0 : outcome.seq(),
                 outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(), nanos / 1_000,
                 call.requestId(), sessionOperator));
-        metrics.commandAnswered(call.domain(), call.command(), call.transport(), answer.status(), nanos);
+    }
+
+    /** The rule above: whether a call's line belongs in the trail. */
+    private boolean audited(Outcome outcome, String sessionOperator) {
+        return !sessionRequired || sessionOperator != null || outcome != null;
     }
 
     /** A call that passed every check before its body; complete it exactly once. */

@@ -486,4 +486,41 @@ class SessionsEndToEndTest {
         assertEquals(400, SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN).urlEncodingEnabled(false)
                 .delete("/admin/domains/demo/conversations/c;x").statusCode(), "the same for a conversation");
     }
+
+    /**
+     * What the audit trail keeps with authentication required: calls refused before any
+     * session (the flood a stranger can send) are counted and logged at a bounded rate, not
+     * audited; failed logins and every call made in a session are audited. Ten seconds of
+     * unauthenticated requests once pushed the one real change out of the kept files.
+     */
+    @Test
+    void refusalsBeforeAnySessionAreCountedNotAuditedAndLoginsAndSessionCallsAre() throws Exception {
+        String metric = "ccarm_commands_total{command=\"call_unhold\",domain=\"demo\",status=\"401\",transport=\"http\"}";
+        double before = sample(metric);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(401, SERVER.post("demo", "call_unhold", unholdXml("c-" + i, null)).statusCode());
+        }
+        assertEquals(404, SERVER.post("nowhere", "call_unhold", unholdXml("x", null)).statusCode());
+        assertEquals(404, SERVER.post("demo", "call_transfer", unholdXml("x", null)).statusCode());
+        assertEquals(405, SERVER.request().get("/demo/service/cc/arm/call_unhold").statusCode());
+        assertEquals(400, SERVER.post("demo", "login", "<in>").statusCode(), "a login that is no login");
+        assertEquals(before + 50, sample(metric), 0.0, "counted all the same");
+        assertEquals(401, SERVER.post("demo", "login", loginXml("1001", "not-it")).statusCode());
+        String token = login(SERVER, "demo", "1003", "demo-1003");
+        assertEquals(403, withBearer(token, "call_unhold", unholdXml("none-" + uniqueId("x"), null)).statusCode());
+        AUDIT.awaitLine(line -> line.contains("cmd=call_unhold") && line.contains("session=1003"));
+        List<String> lines = AUDIT.lines();
+        assertTrue(lines.stream().noneMatch(line -> line.contains("outcome=not_authenticated") || line.contains("domain=nowhere")
+                || line.contains("unknown_command") || line.contains("method_not_allowed") || line.contains("malformed_xml")),
+                lines.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.contains("cmd=login") && line.contains("outcome=invalid_credentials")),
+                lines.toString());
+        assertTrue(lines.stream().anyMatch(line -> line.contains("cmd=login") && line.contains("outcome=ok")), lines.toString());
+    }
+
+    private static double sample(String series) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " (\\S+)$")
+                .matcher(io.restassured.RestAssured.get(SERVER.opsUri() + "metrics").asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
 }
