@@ -31,15 +31,21 @@ public final class ChangeEvents {
 
     /**
      * The switch feed created or replaced a conversation: {@code hold} by its holder, or
-     * {@code working} by no one. It concerns the operators it has now and those it had
-     * ({@code former}): an operator the replacement left out hears that much.
+     * {@code working} by no one. The operators it had ({@code former}) and no longer has are
+     * its {@code removed}: each hears once that the conversation ended, and nothing after.
      */
     public static ConversationEvent put(Conversation conversation, List<String> former, Instant now) {
-        Set<String> concerned = new LinkedHashSet<>(conversation.operators());
-        concerned.addAll(former);
         return ConversationEvent.change(conversation.domain(), conversation.id(),
                 conversation.isOnHold() ? ConversationEvent.Status.HOLD : ConversationEvent.Status.WORKING,
-                conversation.hold().map(Hold::heldBy).orElse(null), now, List.copyOf(concerned));
+                conversation.hold().map(Hold::heldBy).orElse(null), now, conversation.operators(),
+                removed(former, conversation.operators()));
+    }
+
+    /** The operators of {@code former} that {@code now} no longer has, in order. */
+    public static List<String> removed(List<String> former, List<String> now) {
+        Set<String> left = new LinkedHashSet<>(former);
+        left.removeAll(now);
+        return List.copyOf(left);
     }
 
     /** The switch feed ended a conversation that had these operators: {@code released}. */
@@ -53,6 +59,6 @@ public final class ChangeEvents {
         return new ConversationEvent(conversation.domain(), epoch, 0, ConversationEvent.Type.SNAPSHOT, conversation.id(),
                 conversation.isOnHold() ? ConversationEvent.Status.HOLD : ConversationEvent.Status.WORKING,
                 conversation.hold().map(Hold::heldBy).orElse(null),
-                conversation.hold().map(Hold::since).orElse(now), conversation.operators(), reset);
+                conversation.hold().map(Hold::since).orElse(now), conversation.operators(), List.of(), reset);
     }
 }

@@ -3,6 +3,7 @@ package org.ccarm.events;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,10 +18,13 @@ import java.util.Set;
  *                       when the switch feed made the change); null for {@code released}
  * @param operators      the conversation's operators, to route the event to the
  *                       subscriptions of those operators; not part of what a client reads
+ * @param removed        operators the change took out of the conversation (the switch feed
+ *                       replaced it): each hears once that, for it, the conversation ended
  * @param reset          a snapshot entry sent because {@code since} could not be replayed
  */
 public record ConversationEvent(String domain, String epoch, long seq, Type type, String conversationId,
-                                Status status, String operatorId, Instant at, List<String> operators, boolean reset) {
+                                Status status, String operatorId, Instant at, List<String> operators,
+                                List<String> removed, boolean reset) {
 
     /** What the event is: a change, or part of a subscription's snapshot. */
     public enum Type {
@@ -66,32 +70,59 @@ public record ConversationEvent(String domain, String epoch, long seq, Type type
         Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(type, "type");
         operators = List.copyOf(operators);
+        removed = List.copyOf(removed);
     }
 
     /** A change of a conversation, as a store records it (its seq is given when it is recorded). */
     public static ConversationEvent change(String domain, String conversationId, Status status, String operatorId,
                                            Instant at, List<String> operators) {
+        return change(domain, conversationId, status, operatorId, at, operators, List.of());
+    }
+
+    /** A change that also took {@code removed} out of the conversation. */
+    public static ConversationEvent change(String domain, String conversationId, Status status, String operatorId,
+                                           Instant at, List<String> operators, List<String> removed) {
         return new ConversationEvent(domain, "", 0, Type.CONVERSATION, Objects.requireNonNull(conversationId),
-                Objects.requireNonNull(status), operatorId, Objects.requireNonNull(at), operators, false);
+                Objects.requireNonNull(status), operatorId, Objects.requireNonNull(at), operators, removed, false);
     }
 
     /** This change recorded at {@code seq} of the stream {@code epoch}. */
     public ConversationEvent recordedAt(String streamEpoch, long streamSeq) {
         return new ConversationEvent(domain, streamEpoch, streamSeq, type, conversationId, status, operatorId, at,
-                operators, reset);
+                operators, removed, reset);
     }
 
     /** The end of a snapshot: the seq of the last change the snapshot may not show. */
     public static ConversationEvent snapshotEnd(String domain, String epoch, long seq, Instant at, boolean reset) {
-        return new ConversationEvent(domain, epoch, seq, Type.SNAPSHOT_END, null, null, null, at, List.of(), reset);
+        return new ConversationEvent(domain, epoch, seq, Type.SNAPSHOT_END, null, null, null, at, List.of(), List.of(),
+                reset);
     }
 
-    /** Whether a subscription to {@code operatorIds} (null: the whole domain) covers this event. */
+    /** Whether a subscription to {@code operatorIds} (null: the whole domain) hears of this event at all. */
     public boolean concerns(Set<String> operatorIds) {
-        if (operatorIds == null) {
-            return true;
+        return operatorIds == null || anyOf(operators, operatorIds) || anyOf(removed, operatorIds);
+    }
+
+    /**
+     * The event as a subscription to {@code operatorIds} (null: the whole domain) sees it:
+     * as it is when it watches the whole domain or one of the conversation's operators; for
+     * one that watches only operators the change took out, {@code released} with no
+     * operator (for them the conversation ended: a workstation drops the row, and learns
+     * nothing of who has it now); empty when it does not concern the subscription.
+     */
+    public Optional<ConversationEvent> viewFor(Set<String> operatorIds) {
+        if (operatorIds == null || anyOf(operators, operatorIds)) {
+            return Optional.of(this);
         }
-        for (String operator : operators) {
+        if (anyOf(removed, operatorIds)) {
+            return Optional.of(new ConversationEvent(domain, epoch, seq, type, conversationId, Status.RELEASED, null, at,
+                    List.of(), List.of(), reset));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean anyOf(List<String> operatorList, Set<String> operatorIds) {
+        for (String operator : operatorList) {
             if (operatorIds.contains(operator)) {
                 return true;
             }

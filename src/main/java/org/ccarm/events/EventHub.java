@@ -297,7 +297,7 @@ public final class EventHub implements AutoCloseable {
             position = event.seq();
             wholeDomain.forEach(subscription -> handOver(subscription, event));
             List<Subscription> reached = new ArrayList<>(2);
-            for (String operator : event.operators()) {
+            for (String operator : concerned(event)) {
                 Set<Subscription> watching = byOperator.get(operator);
                 if (watching != null) {
                     for (Subscription subscription : watching) {
@@ -308,6 +308,16 @@ public final class EventHub implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /** The operators whose subscriptions hear of the event: its own, and those it took out. */
+        private static List<String> concerned(ConversationEvent event) {
+            if (event.removed().isEmpty()) {
+                return event.operators();
+            }
+            List<String> both = new ArrayList<>(event.operators());
+            both.addAll(event.removed());
+            return both;
         }
 
         /** One subscription's failure (its transport's, say) ends it alone; the others still get the event. */

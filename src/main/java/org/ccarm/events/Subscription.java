@@ -77,7 +77,8 @@ public final class Subscription {
             highestOffered = Math.max(highestOffered, event.seq()); // the catch-up reads it from the log
             return;
         }
-        if (state != State.LIVE || event.seq() <= lastSent || !event.concerns(request.watched())) {
+        Optional<ConversationEvent> seen = event.viewFor(request.watched());
+        if (state != State.LIVE || event.seq() <= lastSent || seen.isEmpty()) {
             return;
         }
         if (inFlight.get() >= queueLimit) {
@@ -86,7 +87,7 @@ public final class Subscription {
         }
         inFlight.incrementAndGet();
         lastSent = event.seq();
-        sink.write(event, inFlight::decrementAndGet);
+        sink.write(seen.get(), inFlight::decrementAndGet);
     }
 
     /** The catch-up, on one of the hub's catch-up threads: snapshot or replay, then live. */
@@ -139,8 +140,9 @@ public final class Subscription {
                 continue; // recorded since the read, and offered: read again
             }
             for (ConversationEvent event : read.get()) {
-                if (event.concerns(request.watched())) {
-                    write(event);
+                Optional<ConversationEvent> seen = event.viewFor(request.watched());
+                if (seen.isPresent()) {
+                    write(seen.get());
                 }
                 at = event.seq();
             }

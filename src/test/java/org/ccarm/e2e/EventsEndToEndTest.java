@@ -249,6 +249,44 @@ class EventsEndToEndTest {
         }
     }
 
+    /**
+     * The feed replaces {@code [1001, 1002]} with {@code [1002, 1003]} held by 1003: 1001
+     * hears once that, for it, the conversation ended (released, no operator: it learns
+     * nothing of who holds it now), and nothing after; 1002 hears the hold. (1001 once heard
+     * the event naming 1003.)
+     */
+    @Test
+    void anOperatorTheFeedTookOutOfAConversationHearsItEndedAndNothingAfter() throws Exception {
+        String id = RunningServer.uniqueId("ev-out");
+        String mine = RunningServer.uniqueId("ev-mine");
+        String feed = "/admin/domains/demo/conversations/";
+        try (Subscriber out = connect(SERVER, token("1001")); Subscriber staying = connect(SERVER, token("1002"))) {
+            assertEquals(201, feedPut(feed + id, "{\"operators\": [\"1001\", \"1002\"]}"));
+            out.subscribe(Map.of("since", Long.toString(lastSeq(SERVER))));
+            staying.subscribe(Map.of("since", Long.toString(lastSeq(SERVER))));
+            assertEquals(200, feedPut(feed + id, "{\"operators\": [\"1002\", \"1003\"], \"held_by\": \"1003\"}"));
+            assertEquals(200, asOperator(token("9001"), "call_unhold", RunningServer.unholdXml(id, "1003")).statusCode());
+            assertEquals(201, feedPut(feed + mine, "{\"operators\": [\"1001\"]}"));
+
+            Map<String, String> ended = out.next();
+            assertEquals(id, ended.get("conversation_id"));
+            assertEquals("released", ended.get("status"));
+            assertFalse(ended.containsKey("operator_id"), ended.toString());
+            Map<String, String> next = out.next();
+            assertEquals(mine, next.get("conversation_id"), "nothing more of the conversation it left: " + next);
+
+            Map<String, String> held = staying.next();
+            assertEquals("hold", held.get("status"));
+            assertEquals("1003", held.get("operator_id"));
+            assertEquals("working", staying.next().get("status"));
+        }
+    }
+
+    private static int feedPut(String path, String json) {
+        return SERVER.request().header("Authorization", "Bearer " + RunningServer.TOKEN).contentType("application/json")
+                .body(json).put(path).statusCode();
+    }
+
     @Test
     void everyChangeOnEveryPathIsOneEventAndOneAuditLineWithTheSameSeq() throws Exception {
         String supervisor = token("9001");

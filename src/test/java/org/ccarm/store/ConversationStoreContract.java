@@ -242,13 +242,20 @@ abstract class ConversationStoreContract {
     }
 
     @Test
-    void aReplacementConcernsTheOperatorsItHadAsWellAsThoseItHas() {
+    void aReplacementRecordsTheOperatorsItTookOutApartFromThoseItHas() {
         String domain = "events-" + id();
         store.put(free(domain, "c1", "1001", "1002"));
-        store.put(free(domain, "c1", "1003"));
+        store.put(heldBy("1003", domain, "c1", "1002", "1003"));
+        store.put(heldBy("1003", domain, "c1", "1002", "1003"));
         List<ConversationEvent> events = eventsOf(domain);
-        assertEquals(java.util.Set.of("1001", "1002", "1003"), java.util.Set.copyOf(events.get(1).operators()),
-                "1001 and 1002 hear that they are no longer in it");
+        assertEquals(List.of("1002", "1003"), events.get(1).operators());
+        assertEquals(List.of("1001"), events.get(1).removed(), "1001 hears that, for it, the conversation ended");
+        assertEquals(List.of(), events.get(2).removed(), "the same operators again: nobody taken out");
+        ConversationEvent seenBy1001 = events.get(1).viewFor(java.util.Set.of("1001")).orElseThrow();
+        assertEquals("released", seenBy1001.status().wire());
+        assertEquals(null, seenBy1001.operatorId(), "it learns nothing of who holds it now");
+        assertEquals("hold", events.get(1).viewFor(java.util.Set.of("1002")).orElseThrow().status().wire());
+        assertTrue(events.get(2).viewFor(java.util.Set.of("1001")).isEmpty(), "and nothing after");
     }
 
     @Test

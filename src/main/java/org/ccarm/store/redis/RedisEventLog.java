@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.events.ChangeEvents;
 import org.ccarm.events.ConversationEvent;
 import org.ccarm.events.EventLog;
 
@@ -137,10 +138,12 @@ final class RedisEventLog implements EventLog, AutoCloseable {
         String id = entry.getId();
         Map<String, String> fields = entry.getBody();
         String operator = fields.get("o");
+        List<String> operators = List.copyOf(new LinkedHashSet<>(StoredFields.operators(fields.get("p"))));
+        String former = fields.get("r");
         return ConversationEvent.change(domain, fields.get("c"), ConversationEvent.Status.ofWire(fields.get("s")),
                         operator == null || operator.isEmpty() ? null : operator,
-                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))),
-                        List.copyOf(new LinkedHashSet<>(StoredFields.operators(fields.get("p")))))
+                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))), operators,
+                        former == null ? List.of() : ChangeEvents.removed(StoredFields.operators(former), operators))
                 .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
     }
 

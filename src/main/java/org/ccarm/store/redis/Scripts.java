@@ -17,10 +17,12 @@ final class Scripts {
      * Redis, a flushed one) starts over with the candidate epoch the caller sends, so seqs
      * and epoch always go together. Trimmed approximately to {@code maxlen} entries.
      * Arguments: the keys of seq, stream and epoch, then the candidate epoch, maxlen, and the
-     * event's conversation, status, operator ('' for none), time (epoch ms) and operators.
+     * event's conversation, status, operator ('' for none), time (epoch ms), operators, and
+     * the operators the conversation had before ('' unless a replacement changed them: the
+     * reader takes those not among its operators now as the ones it removed).
      */
     private static final String RECORD_EVENT = """
-            local function record(seqKey, streamKey, epochKey, candidate, maxlen, conv, status, op, at, ops)
+            local function record(seqKey, streamKey, epochKey, candidate, maxlen, conv, status, op, at, ops, former)
               local epoch = redis.call('GET', epochKey)
               if not epoch then
                 epoch = candidate
@@ -28,8 +30,13 @@ final class Scripts {
                 redis.call('SET', epochKey, epoch)
               end
               local seq = redis.call('INCR', seqKey)
-              redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
-                'e', epoch, 'c', conv, 's', status, 'o', op, 't', at, 'p', ops)
+              if former == '' then
+                redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
+                  'e', epoch, 'c', conv, 's', status, 'o', op, 't', at, 'p', ops)
+              else
+                redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
+                  'e', epoch, 'c', conv, 's', status, 'o', op, 't', at, 'p', ops, 'r', former)
+              end
               return seq
             end
             """;
@@ -44,7 +51,7 @@ final class Scripts {
             if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
             -- the event first: should it fail, Redis keeps what a script did before the error, and no change
             -- may stand without its event
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], '')
             if ARGV[3] == '' then
               redis.call('HDEL', KEYS[1], 'h', 's')
               redis.call('HSET', KEYS[1], 'v', ARGV[2])
@@ -63,14 +70,14 @@ final class Scripts {
     static final String PUT = RECORD_EVENT + """
             local old = redis.call('HGET', KEYS[1], 'v')
             local version = 1
-            local concerned = ARGV[10]
+            local former = ''
             if old then
               version = tonumber(old) + 1
-              -- the operators it had hear of it too (the reader drops the repeats)
-              local former = redis.call('HGET', KEYS[1], 'o')
-              if former and former ~= ARGV[1] then concerned = concerned .. former end
+              -- the operators it had: those it has no more hear that, for them, it ended
+              former = redis.call('HGET', KEYS[1], 'o') or ''
+              if former == ARGV[1] then former = '' end
             end
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], concerned)
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], former)
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'o', ARGV[1], 'v', version)
             if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'h', ARGV[2], 's', ARGV[3]) end
@@ -87,7 +94,7 @@ final class Scripts {
             local old = redis.call('HGET', KEYS[1], 'v')
             if not old then return {-1, 0} end
             local ops = redis.call('HGET', KEYS[1], 'o')
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', ARGV[5], ops)
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', ARGV[5], ops, '')
             redis.call('DEL', KEYS[1])
             return {tonumber(old) + 1, seq}
             """;
