@@ -39,7 +39,6 @@ import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.store.redis.RedisAuthStore;
 import org.ccarm.store.redis.RedisConversationStore;
-import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.WebOrigins;
 import org.ccarm.transport.http.EventStreams;
 import org.ccarm.transport.http.HttpRoutes;
@@ -179,21 +178,20 @@ public final class CcArmServer implements AutoCloseable {
         EventEncoder eventEncoder = new EventEncoder();
         EventStreams eventStreams = new EventStreams();
         WebOrigins origins = new WebOrigins(auth.allowedOrigins());
-        ClientAddresses clients = new ClientAddresses(auth.trustedProxies());
         FrameTransport.Dependencies frames = new FrameTransport.Dependencies(dispatcher, encoder, limits.maxBodyBytes(),
-                Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins, clients,
+                Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins,
                 events, eventEncoder);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
                 new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
-                (context, path) -> FrameTransport.install(context, path, frames), operators, origins, clients, events,
+                (context, path) -> FrameTransport.install(context, path, frames), operators, origins, events,
                 eventEncoder, eventStreams, metrics);
         // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it
         authentication.onSessionEnded(hash -> {
             websockets.sessionEnded(hash);
             eventStreams.sessionEnded(hash);
         });
-        HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(), deps, requestIds,
-                metrics);
+        HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(), auth.trustedProxies(),
+                deps, requestIds, metrics);
         OpsServer ops;
         try {
             ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(), () -> readiness(dispatcher, store, fixtures),

@@ -77,18 +77,6 @@ public final class CommandDispatcher {
         return domains.contains(domain);
     }
 
-    /** A session looked up outside a call (a websocket upgrade): the session, or that the store could not tell. */
-    public record SessionCheck(Optional<Session> session, boolean storeUnavailable) {}
-
-    /** The live session of a token in {@code domain}, its idle time restarted. */
-    public SessionCheck sessionOf(String domain, String token) {
-        try {
-            return new SessionCheck(authentication.resolve(domain, token), false);
-        } catch (StoreUnavailableException e) {
-            return new SessionCheck(Optional.empty(), true);
-        }
-    }
-
     /** A connection held open in a session counts as its use (a ping): at most once a second per session. */
     public void countAsUse(String domain, String tokenHash) {
         authentication.touch(domain, tokenHash);
@@ -117,18 +105,11 @@ public final class CommandDispatcher {
             return answered(call, ErrorReason.SHUTTING_DOWN, "the server is shutting down; send the command to another instance");
         }
         Optional<Credentials> credentials = checks.credentials();
-        if (credentials.isPresent() && credentials.get().kind() == Credentials.Kind.AMBIGUOUS) {
-            return answered(call, ErrorReason.BAD_REQUEST, "the request carries more than one session token (two "
-                    + "Authorization headers, or two ccarm_session cookies): which one is meant?");
+        Resolution resolution = resolve(call.domain(), credentials);
+        if (resolution.refusal() != null) {
+            return answered(call, resolution.refusal(), resolution.detail());
         }
-        Optional<Session> session;
-        try {
-            session = credentials.isEmpty() ? Optional.empty()
-                    : authentication.resolve(call.domain(), credentials.get().token());
-        } catch (StoreUnavailableException e) {
-            return answered(call, ErrorReason.STORE_UNAVAILABLE,
-                    "the session cannot be checked now: the store cannot be reached; nothing was changed; try again shortly");
-        }
+        Optional<Session> session = resolution.session();
         String sessionOperator = session.map(Session::operatorId).orElse(null);
         if (sessionRequired && command.requiresSession() && session.isEmpty()) {
             return new Admission.Answered(refuse(call, ErrorReason.NOT_AUTHENTICATED, credentials.isEmpty()
@@ -145,6 +126,94 @@ public final class CommandDispatcher {
             return new Admission.Answered(refuse(call, mediaType.get().reason(), mediaType.get().detail(), sessionOperator));
         }
         return new Admitted(call, command, session, checks);
+    }
+
+    /** What a call's credentials come to: the session they open (empty: none), its token, or a refusal. */
+    private record Resolution(Optional<Session> session, String token, ErrorReason refusal, String detail) {
+        static Resolution refused(ErrorReason reason, String detail) {
+            return new Resolution(Optional.empty(), null, reason, detail);
+        }
+    }
+
+    /**
+     * The one live session among the tokens a call presents: of several session cookies
+     * (a sibling service on the same host can plant one), the one that is a live session of
+     * the domain is used; two live ones are ambiguous (400), as are two Authorization headers.
+     */
+    private Resolution resolve(String domain, Optional<Credentials> credentials) {
+        if (credentials.isEmpty()) {
+            return new Resolution(Optional.empty(), null, null, null);
+        }
+        if (credentials.get().kind() == Credentials.Kind.AMBIGUOUS) {
+            return Resolution.refused(ErrorReason.BAD_REQUEST, "the request carries two Authorization headers, or more "
+                    + "than " + Credentials.MAX_COOKIES + " ccarm_session cookies: which one is meant?");
+        }
+        try {
+            Session live = null;
+            String liveToken = null;
+            for (String token : credentials.get().tokens()) {
+                Optional<Session> session = authentication.resolve(domain, token);
+                if (session.isPresent()) {
+                    if (live != null) {
+                        return Resolution.refused(ErrorReason.BAD_REQUEST, "the request carries two live sessions of "
+                                + "domain " + domain + ": which one is meant? Log out of one");
+                    }
+                    live = session.get();
+                    liveToken = token;
+                }
+            }
+            return new Resolution(Optional.ofNullable(live), liveToken, null, null);
+        } catch (StoreUnavailableException e) {
+            return Resolution.refused(ErrorReason.STORE_UNAVAILABLE,
+                    "the session cannot be checked now: the store cannot be reached; nothing was changed; try again shortly");
+        }
+    }
+
+    /** A websocket upgrade's verdict: refused with a reason, or admitted acting in the session of {@code token} (null: none). */
+    public record ConnectionAdmission(ErrorReason refusal, String detail, String token) {
+        public boolean admitted() {
+            return refusal == null;
+        }
+    }
+
+    /**
+     * The checks of a websocket upgrade, in the commands' order: the domain, whether the
+     * server is stopping, the session its credentials open (credentials that open none:
+     * 401; none at all: the connection opens, and may log in with a frame), then the origin.
+     * A refused upgrade is no command call: counted and logged at a bounded rate, not audited.
+     */
+    public ConnectionAdmission admitConnection(String domain, TransportChecks checks) {
+        ConnectionAdmission verdict = connectionVerdict(domain, checks);
+        if (!verdict.admitted()) {
+            metrics.websocketUpgradeRefused(verdict.refusal().code());
+            ANONYMOUS_REFUSALS.warn("upgrade " + verdict.refusal().code(), "refused websocket upgrades (the last: "
+                    + verdict.refusal().status() + " " + verdict.refusal().code() + " in domain " + domain + ")", null);
+        }
+        return verdict;
+    }
+
+    private ConnectionAdmission connectionVerdict(String domain, TransportChecks checks) {
+        if (!servesDomain(domain)) {
+            return new ConnectionAdmission(ErrorReason.UNKNOWN_DOMAIN, "domain " + domain + " is not served here", null);
+        }
+        if (shuttingDown) {
+            return new ConnectionAdmission(ErrorReason.SHUTTING_DOWN, "the server is shutting down; connect to another "
+                    + "instance", null);
+        }
+        Optional<Credentials> credentials = checks.credentials();
+        Resolution resolution = resolve(domain, credentials);
+        if (resolution.refusal() != null) {
+            return new ConnectionAdmission(resolution.refusal(), resolution.detail(), null);
+        }
+        if (credentials.isPresent() && resolution.session().isEmpty()) {
+            return new ConnectionAdmission(ErrorReason.NOT_AUTHENTICATED, "the session has ended or expired, or is not "
+                    + "one of domain " + domain + ": log in again", null);
+        }
+        Optional<Rejection> origin = checks.origin(credentials);
+        if (origin.isPresent()) {
+            return new ConnectionAdmission(origin.get().reason(), origin.get().detail(), null);
+        }
+        return new ConnectionAdmission(null, null, resolution.token());
     }
 
     /**

@@ -143,6 +143,14 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /** A websocket upgrade refused, by its reason (a bounded set: the protocol's reasons). */
+    public void websocketUpgradeRefused(String reason) {
+        if (registry != null) {
+            Counter.builder("ccarm.websocket.upgrades.refused").description("websocket upgrades refused, by reason")
+                    .tag("reason", reason).register(registry).increment();
+        }
+    }
+
     /** A switch feed request without the right token. */
     public void adminAuthFailed() {
         if (registry != null) {

@@ -15,15 +15,9 @@ public final class SessionCookie {
 
     private SessionCookie() {}
 
-    /** The session token in {@code Cookie} headers (null: none, or more than one: which is meant?). */
-    public static String tokenIn(List<String> cookieHeaders) {
-        List<String> tokens = tokensIn(cookieHeaders);
-        return tokens.size() == 1 ? tokens.get(0) : null;
-    }
-
     /**
-     * Every session token in {@code Cookie} headers. More than one is ambiguous: a sibling
-     * site can set a second cookie of the same name ("cookie tossing"), so none is chosen.
+     * Every session token in {@code Cookie} headers. A sibling site can set a second cookie
+     * of the same name ("cookie tossing"): the dispatcher uses the one live session among them.
      */
     public static List<String> tokensIn(List<String> cookieHeaders) {
         List<String> tokens = new ArrayList<>();

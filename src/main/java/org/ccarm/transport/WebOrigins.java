@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * The cross-site rule: a browser sends the session cookie by itself, whatever page asks
  * it to, so a call it may have sent (anything but a bearer token) must come from the
- * server's own origin (the request's scheme and {@code Host}) or from one listed in
+ * server's own origin (the request's scheme and host, as its client addressed it: behind a
+ * trusted proxy, the public ones it forwarded) or from one listed in
  * {@code http.allowed-origins}. A call with no {@code Origin} header passes: browsers
  * send one on every cross-site POST and websocket upgrade, and tools such as curl do not.
  * Only the listed origins get CORS answers.
@@ -28,6 +29,12 @@ public final class WebOrigins {
         }
         String normalized = normalize(origin);
         return allowed.contains(normalized) || (host != null && normalized.equals(normalize(scheme + "://" + host)));
+    }
+
+    /** {@code host:port} as an origin writes it: an IPv6 address in brackets. */
+    public static String authority(String serverName, int port) {
+        boolean ipv6 = serverName.indexOf(':') >= 0 && !serverName.startsWith("[");
+        return (ipv6 ? "[" + serverName + "]" : serverName) + ":" + port;
     }
 
     /** Whether this origin is one of the listed ones (which get CORS answers). */

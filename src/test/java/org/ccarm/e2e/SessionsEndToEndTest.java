@@ -310,7 +310,7 @@ class SessionsEndToEndTest {
     }
 
     @Test
-    void twoTokensInOneRequestAreRefusedNotChosenBetween() {
+    void twoLiveSessionsOrTwoBearersInOneRequestAreRefusedNotChosenBetween() {
         String first = login(SERVER, "demo", "1001", "demo-1001");
         String second = login(SERVER, "demo", "1002", "demo-1002");
         Response cookies = SERVER.request().header("Cookie", "ccarm_session=" + first + "; ccarm_session=" + second)
@@ -319,6 +319,81 @@ class SessionsEndToEndTest {
         Response bearers = SERVER.request().header("Authorization", "Bearer " + first).header("Authorization", "Bearer " + second)
                 .contentType("application/xml").body(unholdXml("x", null)).post("/demo/service/cc/arm/call_unhold");
         assertError(bearers, 400, "call_unhold", "bad_request");
+        String five = "ccarm_session=a; ccarm_session=b; ccarm_session=c; ccarm_session=d; ccarm_session=" + first;
+        assertError(SERVER.request().header("Cookie", five).contentType("application/xml").body(unholdXml("x", null))
+                .post("/demo/service/cc/arm/call_unhold"), 400, "call_unhold", "bad_request");
+    }
+
+    /**
+     * A sibling service on the same host name plants a {@code ccarm_session} of its own
+     * ({@code Path=/}): the browser then sends two. The one live session of the domain is
+     * used, for commands, the event stream and the websocket; logging in works and sets a
+     * fresh cookie. (Two cookies once made login, logout and the event stream 400 with no
+     * way out, and the websocket opened without a session.)
+     */
+    @Test
+    void aPlantedSecondCookieIsPassedOverForTheOneLiveSession() throws Exception {
+        String planted = "ccarm_session=planted-by-a-sibling-site";
+        Response loggedIn = SERVER.request().header("Cookie", planted).contentType("application/xml")
+                .body(loginXml("1003", "demo-1003")).post("/demo/service/cc/arm/login");
+        assertEquals(200, loggedIn.statusCode(), loggedIn.asString());
+        String token = new XmlPath(loggedIn.asString()).getString("out.response.ok.session.@token");
+        assertTrue(loggedIn.header("Set-Cookie").startsWith("ccarm_session=" + token + "; Path=/demo/"));
+        String both = planted + "; ccarm_session=" + token;
+        String id = uniqueId("planted");
+        SERVER.add(heldBy("1003", "demo", id, "1003"));
+        assertOk(SERVER.request().header("Cookie", both).contentType("application/xml").body(unholdXml(id, null))
+                .post("/demo/service/cc/arm/call_unhold"), OK_UNHOLD);
+        try (FrameClient frames = FrameClient.connect(client, ws("demo"), Map.of("Cookie", both))) {
+            frames.send(frame("0001", "call_hold", Sessions.json("call_hold", Map.of("conversation_id", id))));
+            assertEquals(200, status(frames.receive()), "the websocket acts in the live session");
+        }
+        assertEquals(200, SERVER.request().header("Cookie", both).contentType("application/xml").body(LOGOUT_XML)
+                .post("/demo/service/cc/arm/logout").statusCode());
+        assertError(withBearer(token, "call_unhold", unholdXml(id, null)), 401, "call_unhold", "not_authenticated");
+    }
+
+    @Test
+    void aWebsocketUpgradeReadsCredentialsAsEveryRequestDoes() throws Exception {
+        String first = login(SERVER, "demo", "1001", "demo-1001");
+        try (RawClient raw = RawClient.connect(SERVER.uri())) { // two Authorization headers: the upgrade once took the first
+            String answer = raw.send("GET /demo/service/cc/arm/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + first + "\r\nAuthorization: Bearer " + first + "\r\n\r\n").readResponse();
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+        ExecutionException dead = assertThrows(ExecutionException.class, () -> FrameClient.connect(client, ws("demo"),
+                Map.of("Cookie", "ccarm_session=dead-1; ccarm_session=dead-2")));
+        assertTrue(String.valueOf(dead.getCause()).contains("401"), String.valueOf(dead.getCause()));
+    }
+
+    /**
+     * Behind a TLS proxy listed in {@code http.trusted-proxies}: the request is secure (the
+     * cookie gets Secure), its origin is the public one the proxy forwarded, and failed
+     * logins are counted by the address the proxy added, not by one the client wrote.
+     */
+    @Test
+    void behindATrustedTlsProxyTheCookieIsSecureTheOriginIsThePublicOneAndTheClientIsWhoTheProxySaw() {
+        Response login = SERVER.request().header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "desk.example.org")
+                .header("X-Forwarded-For", "198.51.100.7").contentType("application/xml")
+                .body(loginXml("1002", "demo-1002")).post("/demo/service/cc/arm/login");
+        assertEquals(200, login.statusCode(), login.asString());
+        assertTrue(login.header("Set-Cookie").endsWith("; Secure"), login.header("Set-Cookie"));
+        String token = new XmlPath(login.asString()).getString("out.response.ok.session.@token");
+        String id = uniqueId("proxied");
+        SERVER.add(heldBy("1002", "demo", id, "1002"));
+        assertOk(SERVER.request().cookie("ccarm_session", token).header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "desk.example.org").header("Origin", "https://desk.example.org")
+                .contentType("application/xml").body(unholdXml(id, null)).post("/demo/service/cc/arm/call_unhold"), OK_UNHOLD);
+        // a client that writes its own X-Forwarded-For to the proxy (which appends the address it saw) cannot pick
+        // the address its failures count against
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, SERVER.request().header("X-Forwarded-For", "203.0.113." + i + ", 198.51.100.9")
+                    .contentType("application/xml").body(loginXml("1002", "guess-" + i)).post("/demo/service/cc/arm/login")
+                    .statusCode());
+        }
+        assertError(SERVER.request().header("X-Forwarded-For", "203.0.113.99, 198.51.100.9").contentType("application/xml")
+                .body(loginXml("1002", "demo-1002")).post("/demo/service/cc/arm/login"), 429, "login", "too_many_attempts");
     }
 
     // --- cross-site ---------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.SessionChange;
 import org.ccarm.protocol.WireFormat;
-import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.SessionCookie;
 import org.ccarm.transport.WebOrigins;
 
@@ -38,17 +37,15 @@ final class CommandServlet extends HttpServlet {
     private final transient HttpAnswers answers;
     private final transient Limits limits;
     private final transient WebOrigins origins;
-    private final transient ClientAddresses clients;
 
     CommandServlet(String template, String command, CommandDispatcher dispatcher, HttpAnswers answers, Limits limits,
-                   WebOrigins origins, ClientAddresses clients) {
+                   WebOrigins origins) {
         this.params = new PathParams(template);
         this.command = command;
         this.dispatcher = dispatcher;
         this.answers = answers;
         this.limits = limits;
         this.origins = origins;
-        this.clients = clients;
     }
 
     @Override
@@ -74,8 +71,7 @@ final class CommandServlet extends HttpServlet {
         String contentType = request.getHeader("Content-Type");
         Optional<MediaType> mediaType = MediaType.parse(contentType);
         WireFormat reply = AcceptHeader.choose(request.getHeader("Accept"), MediaType.answerFormat(contentType));
-        Admission admission = dispatcher.admit(call, new HttpChecks(call.command(), request, response, mediaType, origins,
-                clients));
+        Admission admission = dispatcher.admit(call, new HttpChecks(call.command(), request, response, mediaType, origins));
         if (admission instanceof CommandDispatcher.Admitted admitted) {
             MediaType type = mediaType.orElseThrow(); // the media type check passed
             BodyReader.read(request, limits, new BodyReader.Receiver() {
@@ -111,7 +107,7 @@ final class CommandServlet extends HttpServlet {
 
     /** The checks of an HTTP request, as the dispatcher asks them. */
     private record HttpChecks(String command, HttpServletRequest request, HttpServletResponse response,
-                              Optional<MediaType> parsedType, WebOrigins origins, ClientAddresses clients)
+                              Optional<MediaType> parsedType, WebOrigins origins)
             implements TransportChecks {
         @Override
         public Optional<Rejection> method() {
@@ -135,7 +131,7 @@ final class CommandServlet extends HttpServlet {
 
         @Override
         public String clientAddress() {
-            return clients.of(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For")));
+            return request.getRemoteAddr(); // behind a trusted proxy, the client it forwarded (TrustedProxies)
         }
 
         @Override

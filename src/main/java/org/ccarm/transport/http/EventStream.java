@@ -28,7 +28,7 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
     private final EventEncoder encoder;
     private final EventStreams streams;
     private final String domain;
-    private final String tokenHash; // of the session the stream was opened in; null without one
+    private volatile String tokenHash; // of the session the stream was opened in; null without one
     // guarded by this, like every field below
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private AsyncContext async;
@@ -39,11 +39,15 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
 
     private record Pending(byte[] bytes, Runnable written) {}
 
-    EventStream(EventEncoder encoder, EventStreams streams, String domain, String tokenHash) {
+    EventStream(EventEncoder encoder, EventStreams streams, String domain) {
         this.encoder = encoder;
         this.streams = streams;
         this.domain = domain;
-        this.tokenHash = tokenHash;
+    }
+
+    /** The stream was opened in the session of this token hash: it ends when that session ends. */
+    void actsIn(String sessionTokenHash) {
+        this.tokenHash = sessionTokenHash;
     }
 
     @Override

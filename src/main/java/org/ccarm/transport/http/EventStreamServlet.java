@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.ccarm.auth.Authentication;
 import org.ccarm.command.EventChannel;
 import org.ccarm.dispatch.Admission;
 import org.ccarm.dispatch.Call;
@@ -24,7 +23,6 @@ import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.codec.EventEncoder;
-import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.WebOrigins;
 
 /**
@@ -44,18 +42,16 @@ final class EventStreamServlet extends HttpServlet {
     private final transient CommandDispatcher dispatcher;
     private final transient HttpAnswers answers;
     private final transient WebOrigins origins;
-    private final transient ClientAddresses clients;
     private final transient EventHub events;
     private final transient EventEncoder encoder;
     private final transient EventStreams streams;
 
     EventStreamServlet(String template, CommandDispatcher dispatcher, HttpAnswers answers, WebOrigins origins,
-                       ClientAddresses clients, EventHub events, EventEncoder encoder, EventStreams streams) {
+                       EventHub events, EventEncoder encoder, EventStreams streams) {
         this.params = new PathParams(template);
         this.dispatcher = dispatcher;
         this.answers = answers;
         this.origins = origins;
-        this.clients = clients;
         this.events = events;
         this.encoder = encoder;
         this.streams = streams;
@@ -64,15 +60,14 @@ final class EventStreamServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Call call = Call.startingNow("sse", params.of(request).get("domain"), "subscribe", RequestIdHandler.of(request));
-        Optional<Credentials> credentials = RequestCredentials.of(request);
-        EventStream stream = new EventStream(encoder, streams, call.domain(), credentials.isEmpty()
-                || credentials.get().kind() == Credentials.Kind.AMBIGUOUS ? null : Authentication.hashOf(credentials.get().token()));
+        EventStream stream = new EventStream(encoder, streams, call.domain());
         StreamChannel channel = new StreamChannel(call.domain(), stream);
-        Admission admission = dispatcher.admit(call, new StreamChecks(request, response, origins, clients, channel));
+        Admission admission = dispatcher.admit(call, new StreamChecks(request, response, origins, channel));
         if (!(admission instanceof CommandDispatcher.Admitted admitted)) {
             answers.write(response, ((Admission.Answered) admission).answer(), WireFormat.XML);
             return;
         }
+        admitted.session().ifPresent(session -> stream.actsIn(session.tokenHash())); // it ends when that session does
         Optional<CommandInput> input;
         try {
             input = input(request);
@@ -162,7 +157,7 @@ final class EventStreamServlet extends HttpServlet {
 
     /** An event stream's checks: GET only, the session it carries and its origin. */
     private record StreamChecks(HttpServletRequest request, HttpServletResponse response, WebOrigins origins,
-                                ClientAddresses clients, EventChannel channel) implements TransportChecks {
+                                EventChannel channel) implements TransportChecks {
         @Override
         public Optional<Rejection> method() {
             if ("GET".equals(request.getMethod())) {
@@ -190,7 +185,7 @@ final class EventStreamServlet extends HttpServlet {
 
         @Override
         public String clientAddress() {
-            return clients.of(request.getRemoteAddr(), java.util.Collections.list(request.getHeaders("X-Forwarded-For")));
+            return request.getRemoteAddr(); // behind a trusted proxy, the client it forwarded (TrustedProxies)
         }
     }
 }

@@ -11,7 +11,6 @@ import org.ccarm.feed.SwitchFeed;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.codec.EventEncoder;
-import org.ccarm.transport.ClientAddresses;
 import org.ccarm.transport.WebOrigins;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -41,7 +40,7 @@ public final class HttpRoutes {
     public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
                                AnswerEncoder encoder, Optional<String> adminToken, Limits limits,
                                WebSocketInstaller webSocket, OperatorDirectory operators, WebOrigins origins,
-                               ClientAddresses clients, EventHub events, EventEncoder eventEncoder,
+                               EventHub events, EventEncoder eventEncoder,
                                EventStreams eventStreams, Metrics metrics) {}
 
     public static ServletContextHandler build(Dependencies deps) {
@@ -53,19 +52,19 @@ public final class HttpRoutes {
         for (String command : deps.commands()) {
             route(context, API + command,
                     new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.limits(),
-                            deps.origins(), deps.clients()));
+                            deps.origins()));
         }
         // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form; the upgrades go to the
         // websocket transport, anything else on the path is told to upgrade (426)
         deps.webSocket().install(context, WEBSOCKET);
         route(context, WEBSOCKET, new UpgradeRequiredServlet(WEBSOCKET, deps.domains(), answers));
         // GET /{domain}/service/cc/arm/events: Server-Sent Events, a subscribe read from the query
-        route(context, EVENTS, new EventStreamServlet(EVENTS, deps.dispatcher(), answers, deps.origins(), deps.clients(),
+        route(context, EVENTS, new EventStreamServlet(EVENTS, deps.dispatcher(), answers, deps.origins(),
                 deps.events(), deps.eventEncoder(), deps.eventStreams()));
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
                 new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits(),
-                        deps.origins(), deps.clients()));
+                        deps.origins()));
         // PUT, GET, DELETE /admin/domains/{domain}/conversations/{id}: the switch feed
         AdminTokenGuard admin = new AdminTokenGuard(deps.adminToken(), deps.metrics()::adminAuthFailed);
         route(context, FEED, new SwitchFeedServlet(FEED, admin, deps.domains(), deps.feed(), deps.limits()));

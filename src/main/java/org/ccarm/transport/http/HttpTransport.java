@@ -1,6 +1,7 @@
 package org.ccarm.transport.http;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import org.ccarm.config.Limits;
 import org.ccarm.config.TlsConfig;
@@ -38,8 +39,12 @@ public final class HttpTransport implements AutoCloseable {
         this.secureConnector = secureConnector;
     }
 
-    public static HttpTransport start(String host, int port, TlsConfig tls, HttpRoutes.Dependencies deps,
-                                      RequestIds requestIds, Metrics metrics) throws Exception {
+    /**
+     * Starts the listener on {@code host:port} (and the HTTPS one when {@code tls} says);
+     * {@code trustedProxies} are the addresses whose forwarded headers are believed.
+     */
+    public static HttpTransport start(String host, int port, TlsConfig tls, List<String> trustedProxies,
+                                      HttpRoutes.Dependencies deps, RequestIds requestIds, Metrics metrics) throws Exception {
         Limits limits = deps.limits();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("http");
@@ -48,6 +53,7 @@ public final class HttpTransport implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.addCustomizer(new TrustedProxies(trustedProxies));
         ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.maxConnectionsPerAddress());
         ServerConnector connector = new GuardedConnector(server, guard, guardedHttp(http, guard, deps));
         connector.setHost(host);

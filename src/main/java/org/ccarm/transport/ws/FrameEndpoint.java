@@ -281,7 +281,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
     private record ConnectionChecks(String token, String clientAddress, EventChannel channel) implements TransportChecks {
         @Override
         public Optional<Credentials> credentials() {
-            return token == null ? Optional.empty() : Optional.of(new Credentials(token, Credentials.Kind.CONNECTION));
+            return token == null ? Optional.empty() : Optional.of(Credentials.of(token, Credentials.Kind.CONNECTION));
         }
 
         @Override
