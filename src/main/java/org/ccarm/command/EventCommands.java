@@ -115,7 +115,7 @@ public final class EventCommands {
             }
             try {
                 context.events().get().subscribe(new SubscriptionRequest(decision.watched(), arguments.since(),
-                        arguments.epoch()));
+                        arguments.epoch(), context.session().map(Session::tokenHash)));
             } catch (StoreUnavailableException e) {
                 return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), null, acting, 0)
                         .retryAfter(1);

@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * its own that would fall behind. A shared log (Redis) is tailed by one thread with a
  * blocking read, which is how changes made on other instances arrive. Handing over never
  * waits on a client: a subscription writes without blocking and ends itself when its
- * subscriber falls behind. Catch-ups (snapshots, replays) run on a few threads of their own.
+ * subscriber falls behind. Catch-ups (snapshots, replays) run in turns on a few threads of their
+ * own ({@link CatchUps}).
  */
 public final class EventHub implements AutoCloseable {
 
@@ -50,8 +48,6 @@ public final class EventHub implements AutoCloseable {
     static final long MAX_BACKLOG = 256;
     /** Rounds of delivery one changing thread does at most before it leaves the rest to the next change (or the tail). */
     private static final int MAX_ROUNDS = 16;
-    /** Catch-ups at once; more wait their turn (a client that reads its catch-up slowly holds one). */
-    private static final int CATCH_UP_THREADS = 16;
 
     private final EventLog log;
     private final LocalEventLog local; // null for a shared log
@@ -60,7 +56,7 @@ public final class EventHub implements AutoCloseable {
     private final Consumer<String> endings;
     private final ConcurrentMap<String, DomainSubscribers> domains = new ConcurrentHashMap<>();
     private final ReentrantLock delivering = new ReentrantLock();
-    private final ExecutorService catchUps;
+    private final CatchUps catchUps;
     private final Thread tail;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean running = true;
@@ -80,7 +76,7 @@ public final class EventHub implements AutoCloseable {
         this.queueLimit = queueLimit;
         this.clock = clock;
         this.endings = endings;
-        this.catchUps = Executors.newFixedThreadPool(CATCH_UP_THREADS, daemon("event-catch-up"));
+        this.catchUps = new CatchUps(log, clock);
         if (local != null) {
             local.onRecorded(this::deliverNews);
         }
@@ -111,11 +107,7 @@ public final class EventHub implements AutoCloseable {
 
     /** Sends the subscription its catch-up (on another thread), then its live events: once its answer is out. */
     public void start(Subscription subscription) {
-        try {
-            catchUps.execute(() -> subscription.catchUp(log, clock));
-        } catch (RejectedExecutionException e) {
-            subscription.end("the server is stopping", "unavailable");
-        }
+        catchUps.start(subscription);
     }
 
     /** Subscriptions open now on this instance. */
@@ -245,7 +237,7 @@ public final class EventHub implements AutoCloseable {
     public void close() {
         running = false;
         tail.interrupt();
-        catchUps.shutdownNow();
+        catchUps.close();
         domains.values().forEach(DomainSubscribers::cancelAll);
     }
 

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ccarm.callcontrol.ConversationKey;
@@ -425,7 +421,7 @@ class EventsEndToEndTest {
         List<Socket> stuck = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 8; i++) {
-                stuck.add(neverReading(QUEUE, 0));
+                stuck.add(NeverReading.subscribe(QUEUE, "demo", null, 0));
             }
             Await.until(() -> QUEUE.eventSubscriptions() == stuck.size(), "subscribed");
             for (int i = 0; i < 2_000_000 && QUEUE.eventSubscriptions() > 0; i++) {
@@ -475,38 +471,6 @@ class EventsEndToEndTest {
 
     /** A websocket that subscribes to the whole domain and then never reads, with a small receive buffer. */
     private static Socket neverReading(RunningServer server) throws Exception {
-        return neverReading(server, 4096);
-    }
-
-    /** The same with a receive buffer of that size; 0: the system's own. */
-    private static Socket neverReading(RunningServer server, int receiveBuffer) throws Exception {
-        Socket socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
-        socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.uri().getPort()));
-        OutputStream out = socket.getOutputStream();
-        out.write(("GET /demo/service/cc/arm/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.read());
-        }
-        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-        byte[] payload = Sessions.frame("0001", "subscribe", Sessions.json("subscribe", Map.of()))
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        // a masked text frame, its length in the 16-bit field
-        out.write(new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) (payload.length >> 8), (byte) payload.length});
-        out.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] ^= mask[i % 4];
-        }
-        out.write(payload);
-        out.flush();
-        return socket;
+        return NeverReading.subscribe(server, "demo", null, 4096);
     }
 }

@@ -298,10 +298,19 @@ class SessionsEndToEndTest {
         for (int i = 0; i < 40; i++) {
             shift.add("31" + String.format("%02d", i));
         }
-        Race.run(shift.size(), i -> () -> putOperator("demo", shift.get(i), "shift-" + shift.get(i), false).statusCode());
+        for (String id : shift) {
+            assertTrue(putOperator("demo", id, "shift-" + id, false).statusCode() < 300);
+        }
         List<Integer> statuses = Race.run(shift.size(),
                 i -> () -> fromAddress("192.0.2.40", loginXml(shift.get(i), "shift-" + shift.get(i))).statusCode());
-        assertEquals(Collections.nCopies(shift.size(), 200), statuses);
+        // a loaded machine may answer some 503 logins_busy (the hashing pool is small on purpose): never 401 or 429
+        assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 503), statuses.toString());
+        for (int i = 0; i < shift.size(); i++) {
+            if (statuses.get(i) == 503) {
+                assertEquals(200, fromAddress("192.0.2.40", loginXml(shift.get(i), "shift-" + shift.get(i))).statusCode(),
+                        "busy counted nothing: the same login again succeeds");
+            }
+        }
         for (int i = 0; i < 5; i++) {
             assertError(fromAddress("192.0.2.40", loginXml(shift.get(0), "a-typo-" + i)), 401, "login", "invalid_credentials");
         }
