@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.AuthStore;
@@ -145,16 +147,28 @@ public final class CcArmServer implements AutoCloseable {
 
     private static CcArmServer start(ServerConfig config, ConversationStore plainStore, AuthStore authStore, Clock clock)
             throws Exception {
+        // what has started so far, closed in reverse when a later step fails: a failed start leaves no thread behind
+        StartedSoFar started = new StartedSoFar();
+        try {
+            return start(config, plainStore, authStore, clock, started);
+        } catch (Exception | Error e) {
+            started.closeAll(e);
+            throw e;
+        }
+    }
+
+    private static CcArmServer start(ServerConfig config, ConversationStore plainStore, AuthStore authStore, Clock clock,
+                                     StartedSoFar started) throws Exception {
         AuditDurability.parse(config.auditDurability()).applyToAuditTrail();
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name).collect(Collectors.toSet());
         AuthConfig auth = config.auth();
-        Authentication authentication = new Authentication(authStore, new PasswordHashing(LOGIN_QUEUE),
+        Authentication authentication = started.add(new Authentication(authStore, new PasswordHashing(LOGIN_QUEUE),
                 new Authentication.Policy(Duration.ofMillis(auth.idleMillis()), Duration.ofMillis(auth.lifetimeMillis()),
                         auth.maxFailuresPerOperator(), auth.maxFailuresPerAddress(),
-                        Duration.ofMillis(auth.failureWindowMillis())), clock);
-        Metrics metrics = config.ops().metricsEnabled()
+                        Duration.ofMillis(auth.failureWindowMillis())), clock), Authentication::close);
+        Metrics metrics = started.add(config.ops().metricsEnabled()
                 ? Metrics.enabled(domains, CommandCatalog.standard(plainStore, authentication, outcome -> { }).names())
-                : Metrics.disabled();
+                : Metrics.disabled(), Metrics::close);
         ConversationStore store = MeteredConversationStore.around(plainStore, metrics);
         AuditLog audit = new AuditLog();
         ConversationJson conversationJson = new ConversationJson(clock);
@@ -172,7 +186,8 @@ public final class CcArmServer implements AutoCloseable {
         Limits limits = config.limits();
         RequestIds requestIds = new RequestIds();
         WebSocketSessions websockets = new WebSocketSessions();
-        EventHub events = new EventHub(store.events(), limits.eventQueue(), clock, metrics::eventSubscriptionEnded);
+        EventHub events = started.add(new EventHub(store.events(), limits.eventQueue(), clock,
+                metrics::eventSubscriptionEnded), EventHub::close);
         metrics.gauge("ccarm.event.subscriptions", "event subscriptions open on this instance (websockets and streams)",
                 events, EventHub::count);
         EventEncoder eventEncoder = new EventEncoder();
@@ -190,19 +205,33 @@ public final class CcArmServer implements AutoCloseable {
             websockets.sessionEnded(hash);
             eventStreams.sessionEnded(hash);
         });
-        HttpTransport http = HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(), auth.trustedProxies(),
-                deps, requestIds, metrics);
-        OpsServer ops;
-        try {
-            ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(), () -> readiness(dispatcher, store, fixtures),
-                    metrics::scrape);
-        } catch (Exception e) {
-            http.close();
-            throw e;
-        }
+        HttpTransport http = started.add(HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(),
+                auth.trustedProxies(), deps, requestIds, metrics), HttpTransport::close);
+        OpsServer ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(),
+                () -> readiness(dispatcher, store, fixtures), metrics::scrape);
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
                 authentication, housekeeping(websockets, eventStreams, authentication, fixtures), events, eventStreams);
+    }
+
+    /** The parts of a server started so far, to close (newest first) when a later part fails to start. */
+    private static final class StartedSoFar {
+        private final ArrayDeque<Runnable> closers = new ArrayDeque<>();
+
+        <T> T add(T part, Consumer<T> close) {
+            closers.push(() -> close.accept(part));
+            return part;
+        }
+
+        void closeAll(Throwable failure) {
+            while (!closers.isEmpty()) {
+                try {
+                    closers.pop().run();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
     }
 
     /**

@@ -41,14 +41,11 @@ import org.ccarm.store.StoreUnavailableException;
  */
 final class RedisLink implements AutoCloseable {
 
-    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final long timeoutNanos;
 
-    private RedisLink(ClientResources resources, RedisClient client, StatefulRedisConnection<String, String> connection,
-                      Duration timeout) {
-        this.resources = resources;
+    private RedisLink(RedisClient client, StatefulRedisConnection<String, String> connection, Duration timeout) {
         this.client = client;
         this.connection = connection;
         this.timeoutNanos = timeout.toNanos();
@@ -56,9 +53,7 @@ final class RedisLink implements AutoCloseable {
 
     /** Connects (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL); fails when Redis cannot be reached now. */
     static RedisLink connect(String url, Duration timeout) {
-        ClientResources resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .build();
+        ClientResources resources = SharedResources.acquire();
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         RedisClient client = RedisClient.create(resources, uri);
@@ -71,10 +66,10 @@ final class RedisLink implements AutoCloseable {
                 .protocolVersion(ProtocolVersion.RESP2)
                 .build());
         try {
-            return new RedisLink(resources, client, client.connect(), timeout);
+            return new RedisLink(client, client.connect(), timeout);
         } catch (RuntimeException e) {
             client.shutdown();
-            resources.shutdown();
+            SharedResources.release();
             throw new StoreUnavailableException("cannot reach Redis at " + uri.toURI() + ": " + e.getMessage(), false, e);
         }
     }
@@ -159,7 +154,35 @@ final class RedisLink implements AutoCloseable {
     public void close() {
         connection.close();
         client.shutdown();
-        resources.shutdown();
+        SharedResources.release();
+    }
+
+    /**
+     * One set of Netty event loops and timers for every Redis link of the process (the
+     * conversation store's, the auth store's), as Lettuce recommends: each link once built
+     * its own, a few threads per core each. Counted, and shut down with the last link.
+     */
+    private static final class SharedResources {
+        private static ClientResources shared; // guarded by the class
+        private static int users;
+
+        static synchronized ClientResources acquire() {
+            if (shared == null) {
+                shared = ClientResources.builder()
+                        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+                                TimeUnit.MILLISECONDS))
+                        .build();
+            }
+            users++;
+            return shared;
+        }
+
+        static synchronized void release() {
+            if (--users == 0) {
+                shared.shutdown();
+                shared = null;
+            }
+        }
     }
 
     private static final class NoScript extends RuntimeException {
