@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.ccarm.audit.AuditLog;
@@ -72,6 +74,7 @@ public final class CcArmServer implements AutoCloseable {
     private final WebSocketSessions websockets;
     private final long drainMillis;
     private final Authentication authentication;
+    private final ExecutorService continuations;
     private final ScheduledExecutorService housekeeping;
     private final EventHub events;
     private final EventStreams eventStreams;
@@ -80,7 +83,9 @@ public final class CcArmServer implements AutoCloseable {
 
     private CcArmServer(HttpTransport http, OpsServer ops, CommandDispatcher dispatcher, Metrics metrics,
                         WebSocketSessions websockets, long drainMillis, Authentication authentication,
-                        ScheduledExecutorService housekeeping, EventHub events, EventStreams eventStreams) {
+                        ScheduledExecutorService housekeeping, EventHub events, EventStreams eventStreams,
+                        ExecutorService continuations) {
+        this.continuations = continuations;
         this.events = events;
         this.eventStreams = eventStreams;
         this.drainMillis = drainMillis;
@@ -180,8 +185,9 @@ public final class CcArmServer implements AutoCloseable {
                     + "keeps strangers out");
         }
         CommandCatalog catalog = CommandCatalog.standard(store, authentication, metrics::login);
+        ExecutorService continuations = started.add(continuations(), ExecutorService::shutdownNow);
         CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, audit, metrics, clock, authentication,
-                auth.required());
+                auth.required(), continuations);
         AnswerEncoder encoder = new AnswerEncoder();
         Limits limits = config.limits();
         RequestIds requestIds = new RequestIds();
@@ -211,7 +217,22 @@ public final class CcArmServer implements AutoCloseable {
                 () -> readiness(dispatcher, store, fixtures), metrics::scrape);
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
-                authentication, housekeeping(websockets, eventStreams, authentication, fixtures), events, eventStreams);
+                authentication, housekeeping(websockets, eventStreams, authentication, fixtures), events, eventStreams,
+                continuations);
+    }
+
+    /**
+     * Where commands that waited on the network (Redis) are finished: audited and answered.
+     * Not the network client's own threads, which an audit waiting for the disk must not
+     * hold up; a few threads do it all, as finishing is short.
+     */
+    private static ExecutorService continuations() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, "command-continuation-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The parts of a server started so far, to close (newest first) when a later part fails to start. */
@@ -333,6 +354,7 @@ public final class CcArmServer implements AutoCloseable {
         try {
             http.close();
         } finally {
+            continuations.shutdown();
             ops.close();
             metrics.close();
             authentication.close();

@@ -1,5 +1,7 @@
 package org.ccarm.command;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ProtocolException;
 
@@ -38,4 +40,13 @@ public interface Command<A> {
 
     /** Carries the command out, atomically: it happens, or nothing changes. */
     Outcome execute(A arguments, CommandContext context);
+
+    /**
+     * {@link #execute}, answered later: a command that waits on the network (a shared store)
+     * completes it when the network answers, and no server thread waits meanwhile. The
+     * dispatcher calls this one; a command that never waits need not override it.
+     */
+    default CompletionStage<Outcome> executeLater(A arguments, CommandContext context) {
+        return CompletableFuture.completedFuture(execute(arguments, context));
+    }
 }

@@ -1,5 +1,7 @@
 package org.ccarm.command;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
@@ -52,14 +54,38 @@ public final class ConversationCommand implements Command<ConversationArguments>
 
     @Override
     public Outcome execute(ConversationArguments arguments, CommandContext context) {
-        String id = arguments.conversationId();
-        TransitionResult result;
         try {
-            result = store.apply(new ConversationKey(context.domain(), id), rule.transitionFor(arguments, context));
+            return outcomeOf(arguments, store.apply(key(arguments, context), rule.transitionFor(arguments, context)));
         } catch (StoreUnavailableException e) {
-            return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), id,
-                    arguments.operatorId().orElse(null), 0);
+            return unavailable(arguments, e);
         }
+    }
+
+    @Override
+    public CompletionStage<Outcome> executeLater(ConversationArguments arguments, CommandContext context) {
+        return store.applyAsync(key(arguments, context), rule.transitionFor(arguments, context)).handle((result, failure) -> {
+            if (failure == null) {
+                return outcomeOf(arguments, result);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof StoreUnavailableException e) {
+                return unavailable(arguments, e);
+            }
+            throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+        });
+    }
+
+    private static ConversationKey key(ConversationArguments arguments, CommandContext context) {
+        return new ConversationKey(context.domain(), arguments.conversationId());
+    }
+
+    private static Outcome unavailable(ConversationArguments arguments, StoreUnavailableException e) {
+        return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), arguments.conversationId(),
+                arguments.operatorId().orElse(null), 0);
+    }
+
+    private static Outcome outcomeOf(ConversationArguments arguments, TransitionResult result) {
+        String id = arguments.conversationId();
         if (result instanceof TransitionResult.Applied applied) {
             return Outcome.done(id, applied.actingOperator(), applied.after().version(), applied.seq());
         }

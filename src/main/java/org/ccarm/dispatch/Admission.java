@@ -1,5 +1,7 @@
 package org.ccarm.dispatch;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.ccarm.protocol.Answer;
 
@@ -13,8 +15,9 @@ public sealed interface Admission permits Admission.Answered, CommandDispatcher.
     /** Refused before the body; the answer has been audited. */
     record Answered(Answer answer) implements Admission {}
 
-    /** The answer: this one when refused, else what {@code proceed} makes of the admitted call. */
-    default Answer orElse(Function<CommandDispatcher.Admitted, Answer> proceed) {
-        return this instanceof Answered answered ? answered.answer() : proceed.apply((CommandDispatcher.Admitted) this);
+    /** The answer, now or later: this one when refused, else what {@code proceed} makes of the admitted call. */
+    default CompletionStage<Answer> orElseLater(Function<CommandDispatcher.Admitted, CompletionStage<Answer>> proceed) {
+        return this instanceof Answered answered ? CompletableFuture.completedFuture(answered.answer())
+                : proceed.apply((CommandDispatcher.Admitted) this);
     }
 }

@@ -4,6 +4,10 @@ import java.nio.charset.Charset;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
@@ -49,6 +53,7 @@ public final class CommandDispatcher {
     private final Metrics metrics;
     private final Authentication authentication;
     private final boolean sessionRequired;
+    private final Executor continuations;
     private volatile boolean shuttingDown;
 
     /**
@@ -58,6 +63,17 @@ public final class CommandDispatcher {
      */
     public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Metrics metrics, Clock clock,
                              Authentication authentication, boolean sessionRequired) {
+        this(domains, catalog, audit, metrics, clock, authentication, sessionRequired, Runnable::run);
+    }
+
+    /**
+     * As above; a command that waited on the network is finished (audited, answered) on
+     * {@code continuations}, not on the network client's own thread, which an audit that
+     * waits for the disk must not hold up.
+     */
+    public CommandDispatcher(Set<String> domains, CommandCatalog catalog, AuditLog audit, Metrics metrics, Clock clock,
+                             Authentication authentication, boolean sessionRequired, Executor continuations) {
+        this.continuations = continuations;
         this.authentication = authentication;
         this.sessionRequired = sessionRequired;
         this.domains = Set.copyOf(domains);
@@ -291,35 +307,66 @@ public final class CommandDispatcher {
             return CommandDispatcher.this.refuse(call, reason, detail, session.map(Session::operatorId).orElse(null));
         }
 
-        /** Decodes the {@code in} document and runs the command. */
-        public Answer execute(WireFormat format, byte[] body, Charset charset) {
-            return complete(() -> decoder.decode(command.name(), format, body, charset));
+        /**
+         * Decodes the {@code in} document and runs the command; the answer comes when the
+         * command is done, with no thread waiting meanwhile (at once for a command that does
+         * not wait on the network).
+         */
+        public CompletionStage<Answer> executeLater(WireFormat format, byte[] body, Charset charset) {
+            return completeLater(() -> decoder.decode(command.name(), format, body, charset));
         }
 
-        /** Runs the command on arguments the transport read itself (the query of the event stream). */
+        /**
+         * Runs the command on arguments the transport read itself (the query of the event
+         * stream); for commands that answer at once (subscribe), so the answer is here now.
+         */
         public Answer execute(CommandInput input) {
-            return complete(() -> input);
+            CompletableFuture<Answer> answer = completeLater(() -> input).toCompletableFuture();
+            if (!answer.isDone()) {
+                throw new IllegalStateException(call.command() + " waited: the event stream expects an answer at once");
+            }
+            return answer.join();
         }
 
-        private Answer complete(Decoding decoding) {
-            Outcome outcome = null;
-            Answer answer;
+        private CompletableFuture<Answer> completeLater(Decoding decoding) {
+            CompletableFuture<Outcome> running;
             try {
                 CommandInput input = decoding.input();
-                outcome = run(command, input, new CommandContext(call.domain(), clock.instant(), session,
-                        checks::clientAddress, checks.eventChannel()));
-                answer = answerOf(call, outcome);
+                running = runLater(command, input, new CommandContext(call.domain(), clock.instant(), session,
+                        checks::clientAddress, checks.eventChannel())).toCompletableFuture();
             } catch (ProtocolException e) {
-                answer = Answer.error(call.command(), true, e.reason(), e.detail());
+                return CompletableFuture.completedFuture(finish(null,
+                        Answer.error(call.command(), true, e.reason(), e.detail())));
             } catch (RuntimeException e) {
-                FAILURES.warn(e.getClass().getName() + " in " + call.command(), call.transport() + " " + call.command()
-                        + " in domain " + call.domain() + " failed unexpectedly (request " + call.requestId() + ")", e);
-                answer = Answer.error(call.command(), true, ErrorReason.INTERNAL_ERROR,
-                        "the server failed to carry out the command; it has been logged");
+                return CompletableFuture.completedFuture(finish(null, failed(e)));
             }
+            // a command done already is finished on this thread; one that waited, on the continuations
+            return running.isDone() ? running.handle(this::finish) : running.handleAsync(this::finish, continuations);
+        }
+
+        private Answer finish(Outcome outcome, Throwable failure) {
+            Answer answer;
+            if (failure != null) {
+                outcome = null;
+                answer = failed(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                answer = answerOf(call, outcome);
+            }
+            return finish(outcome, answer);
+        }
+
+        private Answer finish(Outcome outcome, Answer answer) {
             metrics.commandCompleted();
             audit(call, answer, outcome, session.map(Session::operatorId).orElse(null));
             return answer;
+        }
+
+        private Answer failed(Throwable e) {
+            FAILURES.warn(e.getClass().getName() + " in " + call.command(), call.transport() + " " + call.command()
+                    + " in domain " + call.domain() + " failed unexpectedly (request " + call.requestId() + ")", e);
+            return Answer.error(call.command(), true, ErrorReason.INTERNAL_ERROR,
+                    "the server failed to carry out the command; it has been logged");
         }
     }
 
@@ -340,7 +387,8 @@ public final class CommandDispatcher {
         return Answer.ok(call.command(), outcome.reply(), outcome.session());
     }
 
-    private static <A> Outcome run(Command<A> command, CommandInput input, CommandContext context) throws ProtocolException {
-        return command.execute(command.arguments(input), context);
+    private static <A> CompletionStage<Outcome> runLater(Command<A> command, CommandInput input, CommandContext context)
+            throws ProtocolException {
+        return command.executeLater(command.arguments(input), context);
     }
 }

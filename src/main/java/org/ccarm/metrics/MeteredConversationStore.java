@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
@@ -48,6 +50,19 @@ public final class MeteredConversationStore implements ConversationStore {
                 timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
+
+        /** The same for an operation answered later: timed and counted when it completes. */
+        <T> CompletionStage<T> runLater(Supplier<CompletionStage<T>> operation) {
+            long start = System.nanoTime();
+            return operation.get().whenComplete((value, failure) -> {
+                timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof StoreUnavailableException e) {
+                    (e.outcomeUnknown() ? unknown : unavailable).increment();
+                }
+            });
+        }
     }
 
     private MeteredConversationStore(ConversationStore store, Metrics metrics) {
@@ -81,6 +96,11 @@ public final class MeteredConversationStore implements ConversationStore {
     @Override
     public TransitionResult apply(ConversationKey key, Transition transition) {
         return apply.run(() -> store.apply(key, transition));
+    }
+
+    @Override
+    public CompletionStage<TransitionResult> applyAsync(ConversationKey key, Transition transition) {
+        return apply.runLater(() -> store.applyAsync(key, transition));
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.ccarm.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Transition;
@@ -42,6 +44,20 @@ public interface ConversationStore extends AutoCloseable {
      * does not exist is refused with {@link org.ccarm.callcontrol.Refusal#NO_SUCH_CONVERSATION}.
      */
     TransitionResult apply(ConversationKey key, Transition transition);
+
+    /**
+     * {@link #apply}, answered later: a store that waits on the network completes it when the
+     * network answers, and no thread waits meanwhile. Fails with
+     * {@link StoreUnavailableException} as {@link #apply} throws it. A store in this process
+     * answers at once.
+     */
+    default CompletionStage<TransitionResult> applyAsync(ConversationKey key, Transition transition) {
+        try {
+            return CompletableFuture.completedFuture(apply(key, transition));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Loads a domain's fixture, once ever: a shared store remembers that it did, so a

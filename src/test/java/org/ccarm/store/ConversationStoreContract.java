@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
@@ -159,6 +161,28 @@ abstract class ConversationStoreContract {
         assertEquals(47, results.stream().filter(r -> r instanceof TransitionResult.Refused refused
                 && refused.refusal() == Refusal.NOT_ON_HOLD).count());
         assertEquals(2, stored(c).version());
+    }
+
+    /** The same, asked without waiting: every request in flight at once, as the dispatcher asks (applyAsync). */
+    @Test
+    void ofReleasesAskedAllAtOnceWithoutWaitingExactlyOneHappens() {
+        Conversation c = heldBy("1001", "demo", id(), "1001", "1002");
+        store.put(c);
+        List<CompletableFuture<TransitionResult>> asked = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            asked.add(store.applyAsync(c.key(), new Transition.ReleaseHold(Optional.of(i % 2 == 0 ? "1001" : "1002")))
+                    .toCompletableFuture());
+        }
+        List<TransitionResult> results = asked.stream().map(CompletableFuture::join).toList();
+        assertEquals(1, results.stream().filter(TransitionResult.Applied.class::isInstance).count());
+        assertEquals(47, results.stream().filter(r -> r instanceof TransitionResult.Refused refused
+                && refused.refusal() == Refusal.NOT_ON_HOLD).count());
+        assertEquals(2, stored(c).version());
+        TransitionResult.Applied applied = (TransitionResult.Applied) results.stream()
+                .filter(TransitionResult.Applied.class::isInstance).findFirst().orElseThrow();
+        assertTrue(applied.seq() > 0, "recorded with its event");
+        assertTrue(store.applyAsync(new ConversationKey("demo", id()), new Transition.ReleaseHold(Optional.empty()))
+                .toCompletableFuture().join() instanceof TransitionResult.Refused, "no such conversation");
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
@@ -101,6 +103,56 @@ public final class RedisConversationStore implements ConversationStore {
             }
             // another instance changed the conversation since it was read: decide again on what is there now
         }
+    }
+
+    /**
+     * {@link #apply} without a thread waiting for Redis: the read and the compare-and-set
+     * are chained on their replies (the rules are decided on Lettuce's thread, a few
+     * microseconds), and the whole is bounded by one deadline.
+     */
+    @Override
+    public CompletionStage<TransitionResult> applyAsync(ConversationKey key, Transition transition) {
+        return attempt(key, transition, deadline());
+    }
+
+    private CompletableFuture<TransitionResult> attempt(ConversationKey key, Transition transition, long deadline) {
+        return RedisLink.later(redis.hgetall(keys.conversation(key)), deadline, false).thenCompose(fields -> {
+            Optional<Conversation> current = StoredFields.conversation(key, fields);
+            if (current.isEmpty()) {
+                return CompletableFuture.completedFuture(TransitionResult.noSuchConversation(key));
+            }
+            TransitionResult result = transition.applyTo(current.get());
+            if (!(result instanceof TransitionResult.Applied applied)) {
+                return CompletableFuture.completedFuture(result);
+            }
+            Conversation after = applied.after();
+            Optional<Hold> hold = after.hold();
+            return link.<Long>scriptLater(Scripts.COMPARE_AND_SET, ScriptOutputType.INTEGER, deadline, changeKeys(key),
+                    withEvent(ChangeEvents.applied(applied, now()), Long.toString(current.get().version()),
+                            Long.toString(after.version()), hold.map(Hold::heldBy).orElse(NOT_HELD),
+                            hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse(""))).thenCompose(seq -> {
+                if (seq <= 0) {
+                    // another instance changed the conversation since it was read: decide again on what is there now
+                    return attempt(key, transition, deadline);
+                }
+                return replicatedLater(deadline).thenApply(replicas -> (TransitionResult) applied.recordedAs(seq));
+            });
+        });
+    }
+
+    /** {@link #replicated} without waiting. */
+    private CompletableFuture<Void> replicatedLater(long deadline) {
+        if (waitReplicas <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return RedisLink.later(redis.waitForReplication(waitReplicas, millis), deadline + TimeUnit.MILLISECONDS.toNanos(50),
+                true).thenAccept(acknowledged -> {
+                    if (acknowledged < waitReplicas) {
+                        throw new StoreUnavailableException("the change was made on the primary, but only " + acknowledged
+                                + " of " + waitReplicas + " replicas confirmed it in time", true, null);
+                    }
+                });
     }
 
     @Override

@@ -22,8 +22,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.ccarm.store.StoreUnavailableException;
@@ -114,6 +117,44 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
+    /**
+     * The script's reply, later, without a thread waiting for it: by its digest, loaded
+     * when Redis does not know it; past the deadline, or on a failure, completed with
+     * {@link StoreUnavailableException} (or what {@link #failure} makes of it).
+     */
+    <T> CompletableFuture<T> scriptLater(String script, ScriptOutputType type, long deadline, String[] scriptKeys,
+                                         String... args) {
+        return RedisLink.<T>later(connection.async().evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true)
+                .exceptionallyCompose(failure -> unwrap(failure) instanceof NoScript
+                        ? later(connection.async().<T>eval(script, type, scriptKeys, args), deadline, true)
+                        : CompletableFuture.failedFuture(unwrap(failure)));
+    }
+
+    /** The reply, later, within the deadline; what went wrong as {@link StoreUnavailableException}. */
+    static <T> CompletableFuture<T> later(RedisFuture<T> future, long deadline, boolean write) {
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        future.whenComplete((value, failure) -> {
+            if (failure == null) {
+                reply.complete(value);
+            } else {
+                reply.completeExceptionally(failure(unwrap(failure), write));
+            }
+        });
+        long left = Math.max(0, deadline - System.nanoTime());
+        var timer = TIMEOUTS.schedule(() -> {
+            if (reply.completeExceptionally(new StoreUnavailableException("Redis did not answer in time", write, null))) {
+                future.cancel(false);
+            }
+        }, left, TimeUnit.NANOSECONDS);
+        reply.whenComplete((value, failure) -> timer.cancel(false));
+        return reply;
+    }
+
+    /** The failure itself, not the wrapper a stage put around it. */
+    static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     /** The reply, within the deadline; what went wrong as {@link StoreUnavailableException}. */
     static <T> T await(RedisFuture<T> future, long deadline, boolean write) {
         try {
@@ -127,6 +168,19 @@ final class RedisLink implements AutoCloseable {
         } catch (ExecutionException e) {
             throw failure(e.getCause(), write);
         }
+    }
+
+    /** Ends the replies that Redis did not give in time; one thread for every link, it only completes futures. */
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
+
+    private static ScheduledThreadPoolExecutor timeouts() {
+        ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "redis-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timeouts.setRemoveOnCancelPolicy(true);
+        return timeouts;
     }
 
     private static RuntimeException failure(Throwable cause, boolean write) {

@@ -122,7 +122,7 @@ abstract class AdminServlet extends HttpServlet {
         }
         BodyReader.read(request, limits, new BodyReader.Receiver() {
             @Override
-            public void body(byte[] body) {
+            public boolean body(byte[] body) {
                 try {
                     handler.handle(body);
                 } catch (InvalidInputException e) {
@@ -132,6 +132,7 @@ abstract class AdminServlet extends HttpServlet {
                 } catch (IOException e) {
                     // the client went away after the change was made and audited
                 }
+                return true; // answered
             }
 
             @Override

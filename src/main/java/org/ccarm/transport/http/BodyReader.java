@@ -25,13 +25,18 @@ import org.ccarm.protocol.ErrorReason;
  * to limit + 1 bytes, enough to know it is too large.
  *
  * <p>Exactly one of the receiver's two methods is called, once, on a container thread;
- * the request's async cycle is completed after it returns.
+ * the request's async cycle is completed after it returns, unless the receiver answers later.
  */
 final class BodyReader implements ReadListener, AsyncListener {
 
     /** Who gets the outcome; it writes the response (the request is still open). */
     interface Receiver {
-        void body(byte[] body);
+        /**
+         * The whole body; true when the response has been written, false when the receiver
+         * answers later and completes the request's async cycle itself (it started one if
+         * none had been).
+         */
+        boolean body(byte[] body);
 
         void refused(ErrorReason reason, String detail);
     }
@@ -110,10 +115,13 @@ final class BodyReader implements ReadListener, AsyncListener {
     @Override
     public void onAllDataRead() {
         if (finished.compareAndSet(false, true)) {
+            boolean answered = true;
             try {
-                receiver.body(Arrays.copyOf(buffer, length));
+                answered = receiver.body(Arrays.copyOf(buffer, length));
             } finally {
-                async.complete();
+                if (answered) {
+                    async.complete();
+                }
             }
         }
     }

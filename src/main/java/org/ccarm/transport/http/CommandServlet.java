@@ -1,11 +1,14 @@
 package org.ccarm.transport.http;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.ccarm.config.Limits;
 import org.ccarm.dispatch.Admission;
 import org.ccarm.dispatch.Call;
@@ -76,8 +79,8 @@ final class CommandServlet extends HttpServlet {
             MediaType type = mediaType.orElseThrow(); // the media type check passed
             BodyReader.read(request, limits, new BodyReader.Receiver() {
                 @Override
-                public void body(byte[] body) {
-                    answer(request, response, admitted.execute(type.format(), body, type.charset()), reply);
+                public boolean body(byte[] body) {
+                    return answerLater(request, response, admitted.executeLater(type.format(), body, type.charset()), reply);
                 }
 
                 @Override
@@ -88,6 +91,32 @@ final class CommandServlet extends HttpServlet {
         } else {
             answers.write(response, ((Admission.Answered) admission).answer(), reply);
         }
+    }
+
+    /**
+     * Writes the answer now when the command is done (true), else once it is, from the
+     * thread that finishes it, with the request held open in an async cycle meanwhile and
+     * no thread waiting (false: the cycle is completed here after the answer).
+     */
+    private boolean answerLater(HttpServletRequest request, HttpServletResponse response, CompletionStage<Answer> answer,
+                                WireFormat format) {
+        CompletableFuture<Answer> pending = answer.toCompletableFuture();
+        if (pending.isDone()) {
+            answer(request, response, pending.join(), format);
+            return true;
+        }
+        AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
+        async.setTimeout(0); // the body is in; the command keeps its own deadline (store.timeout-ms)
+        pending.whenComplete((done, failure) -> {
+            try {
+                // the dispatcher turns every failure into an answer; a failure here is a bug, answered as one
+                answer(request, response, done != null ? done : Answer.error(command, true, ErrorReason.INTERNAL_ERROR,
+                        "the server failed to carry out the command; it has been logged"), format);
+            } finally {
+                async.complete();
+            }
+        });
+        return false;
     }
 
     private void answer(HttpServletRequest request, HttpServletResponse response, Answer answer, WireFormat format) {

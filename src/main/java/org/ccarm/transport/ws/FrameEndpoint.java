@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * message over the size limit closes it (1009, by Jetty). Public because Jetty calls
  * its methods reflectively, and refuses a class that is not.
  */
-public final class FrameEndpoint implements Session.Listener.AutoDemanding, SessionBound {
+public final class FrameEndpoint implements Session.Listener, SessionBound {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameEndpoint.class);
     /** After the server closes a connection, how long the client has to answer before the connection is dropped. */
@@ -140,6 +140,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
         this.session = session;
         sessions.opened(this);
         metrics.websocketOpened();
+        session.demand();
     }
 
     /** A ping, so that a quiet connection (a subscriber with nothing to hear) is kept open by every proxy between. */
@@ -163,31 +164,60 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
         return connectionId + "/" + frameId;
     }
 
+    /**
+     * One frame at a time per connection: the next is demanded once this one's answer is
+     * sent, so answers keep the frames' order and a login frame's session serves the frames
+     * after it. A command that waits (on a shared store) holds no thread meanwhile.
+     */
     @Override
     public void onWebSocketText(String message) {
         long start = System.nanoTime();
-        String id;
-        Answer answer;
+        RequestFrame frame;
         try {
-            RequestFrame frame = Frames.read(message);
-            id = frame.id();
-            Call call = new Call("ws", domain, frame.command(), requestId(id), start);
-            leaving = "logout".equals(frame.command()) ? tokenHash : null;
-            answer = dispatcher.admit(call, new ConnectionChecks(token, clientAddress, channel)).orElse(admitted ->
-                    admitted.execute(WireFormat.JSON, frame.body().getBytes(StandardCharsets.UTF_8), null));
-            SessionChange change = answer.session();
-            if (change != null) {
-                actAs(change.token()); // login: the connection acts in the new session; logout: in none
-                channel.unsubscribe(); // what it watched was the old session's right, not the new one's
-            }
-            leaving = null;
+            frame = Frames.read(message);
         } catch (FrameException e) {
-            id = e.id();
-            answer = dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, requestId(id), start),
-                    e.reason(), e.detail());
+            answered(e.id(), dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, requestId(e.id()), start),
+                    e.reason(), e.detail()));
+            return;
         }
+        String id = frame.id();
+        Call call = new Call("ws", domain, frame.command(), requestId(id), start);
+        leaving = "logout".equals(frame.command()) ? tokenHash : null;
+        CompletableFuture<Answer> answer = dispatcher.admit(call, new ConnectionChecks(token, clientAddress, channel))
+                .orElseLater(admitted -> admitted.executeLater(WireFormat.JSON,
+                        frame.body().getBytes(StandardCharsets.UTF_8), null)).toCompletableFuture();
+        if (answer.isDone()) {
+            answeredFrame(id, answer.join());
+        } else {
+            answer.whenComplete((done, failure) -> answeredFrame(id, done != null ? done
+                    : Answer.error(frame.command(), true, ErrorReason.INTERNAL_ERROR,
+                            "the server failed to carry out the command; it has been logged")));
+        }
+    }
+
+    /** A command frame's answer: the session it changed (login, logout) first, then the answer, then the next frame. */
+    private void answeredFrame(String id, Answer answer) {
+        SessionChange change = answer.session();
+        if (change != null) {
+            actAs(change.token()); // login: the connection acts in the new session; logout: in none
+            channel.unsubscribe(); // what it watched was the old session's right, not the new one's
+        }
+        leaving = null;
+        answered(id, answer);
+    }
+
+    private void answered(String id, Answer answer) {
         send(id, answer);
         channel.startAfterAnswer();
+        demandNext();
+    }
+
+    /** The next frame (or ping, or close) may come: Jetty reads nothing more from the connection until asked. */
+    private void demandNext() {
+        Session open = session;
+        if (open != null) {
+            open.demand();
+        }
     }
 
     /**
@@ -203,6 +233,12 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
             // at most once a second per session; an ended or unreachable session is the housekeeping's to notice
             dispatcher.countAsUse(domain, held);
         }
+        demandNext();
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        demandNext(); // an answer to the server's keep-alive ping: nothing to do but read on
     }
 
     /** Frames are text messages; a binary one is answered, not read, and the connection stays open. */
@@ -212,6 +248,7 @@ public final class FrameEndpoint implements Session.Listener.AutoDemanding, Sess
         send(Frames.NO_ID, dispatcher.refuseUnrouted(new Call("ws", domain, Answer.UNKNOWN_CMD, requestId(Frames.NO_ID),
                         System.nanoTime()),
                 ErrorReason.UNSUPPORTED_MEDIA_TYPE, "frames are websocket text messages; a binary message is not read"));
+        demandNext();
     }
 
     private void send(String id, Answer answer) {
