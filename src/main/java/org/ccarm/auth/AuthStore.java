@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +53,20 @@ public interface AuthStore extends AutoCloseable {
      * restarted; empty when there is none (never was, ended, or expired).
      */
     Optional<Session> touchSession(String domain, String tokenHash, Instant now, Duration idle);
+
+    /**
+     * {@link #touchSession}, answered later: a store on the network completes it when the
+     * network answers, and no thread waits meanwhile (fails with
+     * {@code StoreUnavailableException} as the other throws it). One in this process answers at once.
+     */
+    default CompletionStage<Optional<Session>> touchSessionLater(String domain, String tokenHash, Instant now,
+                                                                 Duration idle) {
+        try {
+            return CompletableFuture.completedFuture(touchSession(domain, tokenHash, now, idle));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** The session of this token hash when it is alive at {@code now}, its idle time left as it is. */
     Optional<Session> findSession(String domain, String tokenHash, Instant now, Duration idle);

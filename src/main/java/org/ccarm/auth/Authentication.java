@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,9 +97,11 @@ public final class Authentication implements AutoCloseable {
     }
 
     /**
-     * Checks the password and opens a session. The check runs on the hashing pool; this
-     * thread waits for it (at most the pool's queue of logins waits at once: beyond it,
-     * {@link LoginResult.Busy}).
+     * Checks the password and opens a session, answered later: the check runs on the hashing
+     * pool and no server thread waits for it (the limits are read first, on the caller's
+     * thread; what follows the check, a failure counted or the session created, on the
+     * pool's). At most the pool's queue of checks waits at once: beyond it, and past
+     * {@link #CHECK_WAIT_SECONDS}, {@link LoginResult.Busy}.
      *
      * <p>Only a check that failed counts toward the limits: a login that succeeded, was
      * refused, busy, or answered 503 because the store did not answer counts nothing (a shift
@@ -105,7 +110,8 @@ public final class Authentication implements AutoCloseable {
      * one operator from one address are limited to what is left of its budget of failures;
      * the excess is {@link LoginResult.Busy}.
      */
-    public LoginResult login(String domain, String operatorId, String password, String clientAddress) {
+    public CompletionStage<LoginResult> loginLater(String domain, String operatorId, String password,
+                                                   String clientAddress) {
         List<String> counters = List.of("op:" + operatorId + "|" + clientAddress, "addr:" + clientAddress);
         List<AuthStore.Attempts> failed = store.failures(domain, counters);
         AuthStore.Attempts forOperator = failed.get(0);
@@ -113,35 +119,58 @@ public final class Authentication implements AutoCloseable {
         boolean operatorOver = forOperator.count() >= policy.maxFailuresPerOperator();
         if (operatorOver || fromAddress.count() >= policy.maxFailuresPerAddress()) {
             long millisLeft = operatorOver ? forOperator.millisLeft() : fromAddress.millisLeft();
-            return new LoginResult.Throttled(Math.max(1, (millisLeft + 999) / 1000));
+            return CompletableFuture.completedFuture(new LoginResult.Throttled(Math.max(1, (millisLeft + 999) / 1000)));
         }
         String guesser = domain + " " + counters.get(0);
         if (!checksInFlight.tryEnter(guesser, policy.maxFailuresPerOperator() - (int) forOperator.count())) {
-            return new LoginResult.Busy(1);
+            return CompletableFuture.completedFuture(new LoginResult.Busy(1));
         }
+        CompletableFuture<LoginResult> result;
         try {
             Optional<Operator> operator = store.operator(domain, operatorId);
             String checkedHash = operator.map(Operator::passwordHash).orElse(null);
-            boolean matches;
-            try {
-                matches = await(hashing.verify(password, checkedHash));
-            } catch (RejectedExecutionException e) {
-                return new LoginResult.Busy(1);
-            }
-            if (!matches) {
-                store.countFailure(domain, counters, policy.failureWindow());
-                return new LoginResult.Invalid();
-            }
-            String token = newToken();
-            Instant now = clock.instant();
-            Session session = new Session(domain, operatorId, operator.get().supervisor(), hashOf(token), now,
-                    now.plus(policy.lifetime()));
-            if (!store.createSession(session, policy.idle(), checkedHash)) {
-                return new LoginResult.Invalid(); // deleted or given a new password while its old one was checked
-            }
-            return new LoginResult.Started(session, token);
-        } finally {
+            result = hashing.verify(password, checkedHash).orTimeout(CHECK_WAIT_SECONDS, TimeUnit.SECONDS)
+                    .thenApply(matches -> afterCheck(matches, domain, operatorId, operator, checkedHash, counters))
+                    .exceptionally(failure -> {
+                        Throwable cause = StoreUnavailableException.unwrap(failure);
+                        if (cause instanceof TimeoutException) {
+                            return new LoginResult.Busy(1); // the check waited too long for the pool
+                        }
+                        throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+                    });
+        } catch (RejectedExecutionException e) {
             checksInFlight.leave(guesser);
+            return CompletableFuture.completedFuture(new LoginResult.Busy(1)); // the pool's queue is full
+        } catch (RuntimeException e) {
+            checksInFlight.leave(guesser);
+            throw e;
+        }
+        return result.whenComplete((done, failure) -> checksInFlight.leave(guesser));
+    }
+
+    /** What a finished check leads to: a failure counted, or a session (unless the password changed meanwhile). */
+    private LoginResult afterCheck(boolean matches, String domain, String operatorId, Optional<Operator> operator,
+                                   String checkedHash, List<String> counters) {
+        if (!matches) {
+            store.countFailure(domain, counters, policy.failureWindow());
+            return new LoginResult.Invalid();
+        }
+        String token = newToken();
+        Instant now = clock.instant();
+        Session session = new Session(domain, operatorId, operator.get().supervisor(), hashOf(token), now,
+                now.plus(policy.lifetime()));
+        if (!store.createSession(session, policy.idle(), checkedHash)) {
+            return new LoginResult.Invalid(); // deleted or given a new password while its old one was checked
+        }
+        return new LoginResult.Started(session, token);
+    }
+
+    /** {@link #loginLater}, waited for on this thread: for tests and tools, never for a request. */
+    public LoginResult login(String domain, String operatorId, String password, String clientAddress) {
+        try {
+            return loginLater(domain, operatorId, password, clientAddress).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
     }
 
@@ -151,6 +180,14 @@ public final class Authentication implements AutoCloseable {
             return Optional.empty();
         }
         return store.touchSession(domain, hashOf(token), clock.instant(), policy.idle());
+    }
+
+    /** {@link #resolve}, answered later: no thread waits for a store on the network meanwhile. */
+    public CompletionStage<Optional<Session>> resolveLater(String domain, String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return store.touchSessionLater(domain, hashOf(token), clock.instant(), policy.idle());
     }
 
     /**
@@ -247,20 +284,18 @@ public final class Authentication implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static <T> T await(CompletableFuture<T> check) {
+    /** A hash for the operator directory (the switch feed, which still waits on its thread). */
+    private static String await(CompletableFuture<String> hash) {
         try {
-            return check.get(CHECK_WAIT_SECONDS, TimeUnit.SECONDS);
+            return hash.get(CHECK_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking a password", e);
+            throw new IllegalStateException("interrupted while hashing a password", e);
         } catch (TimeoutException e) {
-            check.cancel(true);
-            throw new RejectedExecutionException("the password check did not finish in time", e);
+            hash.cancel(true);
+            throw new RejectedExecutionException("the password was not hashed in time", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }
     }
 

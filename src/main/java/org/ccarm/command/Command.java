@@ -38,15 +38,23 @@ public interface Command<A> {
         return true;
     }
 
-    /** Carries the command out, atomically: it happens, or nothing changes. */
-    Outcome execute(A arguments, CommandContext context);
-
     /**
-     * {@link #execute}, answered later: a command that waits on the network (a shared store)
+     * Carries the command out, atomically: it happens, or nothing changes. The outcome may
+     * come later: a command that waits on the network (a shared store, the hashing pool)
      * completes it when the network answers, and no server thread waits meanwhile. The
-     * dispatcher calls this one; a command that never waits need not override it.
+     * dispatcher finishes the call (audit, answer) when it completes.
      */
-    default CompletionStage<Outcome> executeLater(A arguments, CommandContext context) {
-        return CompletableFuture.completedFuture(execute(arguments, context));
+    CompletionStage<Outcome> executeLater(A arguments, CommandContext context);
+
+    /** A command whose outcome is known at once: it never waits on the network. */
+    interface AtOnce<A> extends Command<A> {
+
+        /** Carries the command out, atomically, on this thread. */
+        Outcome execute(A arguments, CommandContext context);
+
+        @Override
+        default CompletionStage<Outcome> executeLater(A arguments, CommandContext context) {
+            return CompletableFuture.completedFuture(execute(arguments, context));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.ccarm.command;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.ccarm.callcontrol.ConversationKey;
@@ -53,25 +54,16 @@ public final class ConversationCommand implements Command<ConversationArguments>
     }
 
     @Override
-    public Outcome execute(ConversationArguments arguments, CommandContext context) {
-        try {
-            return outcomeOf(arguments, store.apply(key(arguments, context), rule.transitionFor(arguments, context)));
-        } catch (StoreUnavailableException e) {
-            return unavailable(arguments, e);
-        }
-    }
-
-    @Override
     public CompletionStage<Outcome> executeLater(ConversationArguments arguments, CommandContext context) {
         return store.applyAsync(key(arguments, context), rule.transitionFor(arguments, context)).handle((result, failure) -> {
             if (failure == null) {
                 return outcomeOf(arguments, result);
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof StoreUnavailableException e) {
-                return unavailable(arguments, e);
+            Optional<StoreUnavailableException> unavailable = StoreUnavailableException.in(failure);
+            if (unavailable.isPresent()) {
+                return unavailable(arguments, unavailable.get());
             }
-            throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });
     }
 

@@ -85,7 +85,7 @@ public final class EventCommands {
     }
 
     /** {@code subscribe}: starts (or replaces) the connection's subscription. */
-    static final class Subscribe implements Command<SubscribeArguments> {
+    static final class Subscribe implements Command.AtOnce<SubscribeArguments> {
         @Override
         public String name() {
             return "subscribe";
@@ -125,7 +125,7 @@ public final class EventCommands {
     }
 
     /** {@code unsubscribe}: ends the connection's subscription; done also when there was none. */
-    static final class Unsubscribe implements Command<Void> {
+    static final class Unsubscribe implements Command.AtOnce<Void> {
         @Override
         public String name() {
             return "unsubscribe";

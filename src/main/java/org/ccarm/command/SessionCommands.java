@@ -5,6 +5,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.ccarm.auth.Authentication;
 import org.ccarm.auth.Session;
@@ -71,22 +74,33 @@ public final class SessionCommands {
             return new LoginArguments(operatorId, input.attribute("password").orElse(""));
         }
 
+        /** The password check runs on the hashing pool; no server thread waits for it. */
         @Override
-        public Outcome execute(LoginArguments credentials, CommandContext context) {
-            Outcome outcome = login(credentials, context);
-            outcomes.accept(outcome.isDone() ? "ok" : outcome.refusal().code());
-            return outcome;
+        public CompletionStage<Outcome> executeLater(LoginArguments credentials, CommandContext context) {
+            String operator = credentials.operatorId();
+            CompletionStage<Authentication.LoginResult> result;
+            try {
+                result = authentication.loginLater(context.domain(), operator, credentials.password(),
+                        context.clientAddress());
+            } catch (StoreUnavailableException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            return result.handle((done, failure) -> {
+                Outcome outcome;
+                if (failure == null) {
+                    outcome = outcomeOf(operator, done);
+                } else {
+                    StoreUnavailableException unavailable = StoreUnavailableException.in(failure).orElseThrow(() ->
+                            failure instanceof CompletionException c ? c : new CompletionException(failure));
+                    outcome = Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(unavailable), null,
+                            operator, 0).retryAfter(1);
+                }
+                outcomes.accept(outcome.isDone() ? "ok" : outcome.refusal().code());
+                return outcome;
+            });
         }
 
-        private Outcome login(LoginArguments credentials, CommandContext context) {
-            String operator = credentials.operatorId();
-            Authentication.LoginResult result;
-            try {
-                result = authentication.login(context.domain(), operator, credentials.password(), context.clientAddress());
-            } catch (StoreUnavailableException e) {
-                return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), null, operator, 0)
-                        .retryAfter(1);
-            }
+        private static Outcome outcomeOf(String operator, Authentication.LoginResult result) {
             if (result instanceof Authentication.LoginResult.Started started) {
                 Session session = started.session();
                 return Outcome.done(operator, sessionElement(session, started.token()),
@@ -115,7 +129,7 @@ public final class SessionCommands {
     }
 
     /** {@code logout}: ends the caller's session on every instance. */
-    static final class Logout implements Command<Void> {
+    static final class Logout implements Command.AtOnce<Void> {
         private final Authentication authentication;
 
         Logout(Authentication authentication) {

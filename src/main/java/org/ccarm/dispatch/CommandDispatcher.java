@@ -2,6 +2,8 @@ package org.ccarm.dispatch;
 
 import java.nio.charset.Charset;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -103,12 +105,44 @@ public final class CommandDispatcher {
         shuttingDown = true;
     }
 
-    /** The checks before the body, in the protocol's order; the first that fails answers. */
+    /**
+     * The checks before the body, in the protocol's order; the first that fails answers.
+     * The session is looked up without a thread waiting for the store: the verdict comes
+     * when the store answers (at once for a store in this process, or without credentials).
+     */
+    public CompletionStage<Admission> admitLater(Call call, TransportChecks checks) {
+        Command<?> command = catalog.find(call.command());
+        Admission refused = beforeSession(call, command, checks);
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
+        }
+        Optional<Credentials> credentials = checks.credentials();
+        CompletableFuture<Resolution> resolving = resolveLater(call.domain(), credentials).toCompletableFuture();
+        return resolving.isDone()
+                ? CompletableFuture.completedFuture(withSession(call, command, checks, credentials, resolving.join()))
+                : resolving.thenApplyAsync(resolution -> withSession(call, command, checks, credentials, resolution),
+                        continuations);
+    }
+
+    /**
+     * The same checks, the session looked up on this thread: for the event stream, whose
+     * request stays open for as long as it streams anyway.
+     */
     public Admission admit(Call call, TransportChecks checks) {
+        Command<?> command = catalog.find(call.command());
+        Admission refused = beforeSession(call, command, checks);
+        if (refused != null) {
+            return refused;
+        }
+        Optional<Credentials> credentials = checks.credentials();
+        return withSession(call, command, checks, credentials, resolve(call.domain(), credentials));
+    }
+
+    /** The checks before the session's: domain, command, method, shutdown; null when all pass. */
+    private Admission beforeSession(Call call, Command<?> command, TransportChecks checks) {
         if (!servesDomain(call.domain())) {
             return answered(call, ErrorReason.UNKNOWN_DOMAIN, "domain " + call.domain() + " is not served here");
         }
-        Command<?> command = catalog.find(call.command());
         if (command == null) {
             return answered(call, ErrorReason.UNKNOWN_COMMAND, "command " + call.command()
                     + " is not known; known commands: " + String.join(", ", catalog.names()));
@@ -120,8 +154,12 @@ public final class CommandDispatcher {
         if (shuttingDown) {
             return answered(call, ErrorReason.SHUTTING_DOWN, "the server is shutting down; send the command to another instance");
         }
-        Optional<Credentials> credentials = checks.credentials();
-        Resolution resolution = resolve(call.domain(), credentials);
+        return null;
+    }
+
+    /** The session's check and those after it: origin, media type. */
+    private Admission withSession(Call call, Command<?> command, TransportChecks checks, Optional<Credentials> credentials,
+                                  Resolution resolution) {
         if (resolution.refusal() != null) {
             return answered(call, resolution.refusal(), resolution.detail());
         }
@@ -157,6 +195,47 @@ public final class CommandDispatcher {
      * the domain is used; two live ones are ambiguous (400), as are two Authorization headers.
      */
     private Resolution resolve(String domain, Optional<Credentials> credentials) {
+        Resolution plain = withoutLookup(credentials);
+        if (plain != null) {
+            return plain;
+        }
+        try {
+            List<String> tokens = credentials.get().tokens();
+            List<Optional<Session>> sessions = new ArrayList<>();
+            for (String token : tokens) {
+                sessions.add(authentication.resolve(domain, token));
+            }
+            return oneLive(domain, tokens, sessions);
+        } catch (StoreUnavailableException e) {
+            return UNCHECKED;
+        }
+    }
+
+    /** {@link #resolve} without a thread waiting for the store: every token is looked up at once. */
+    private CompletionStage<Resolution> resolveLater(String domain, Optional<Credentials> credentials) {
+        Resolution plain = withoutLookup(credentials);
+        if (plain != null) {
+            return CompletableFuture.completedFuture(plain);
+        }
+        List<String> tokens = credentials.get().tokens();
+        List<CompletableFuture<Optional<Session>>> lookups = tokens.stream()
+                .map(token -> authentication.resolveLater(domain, token).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+            if (failure != null) {
+                if (StoreUnavailableException.in(failure).isPresent()) {
+                    return UNCHECKED;
+                }
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            return oneLive(domain, tokens, lookups.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    private static final Resolution UNCHECKED = Resolution.refused(ErrorReason.STORE_UNAVAILABLE,
+            "the session cannot be checked now: the store cannot be reached; nothing was changed; try again shortly");
+
+    /** What credentials come to without asking the store: nothing, or ambiguous; null when they must be looked up. */
+    private static Resolution withoutLookup(Optional<Credentials> credentials) {
         if (credentials.isEmpty()) {
             return new Resolution(Optional.empty(), null, null, null);
         }
@@ -164,25 +243,24 @@ public final class CommandDispatcher {
             return Resolution.refused(ErrorReason.BAD_REQUEST, "the request carries two Authorization headers, or more "
                     + "than " + Credentials.MAX_COOKIES + " ccarm_session cookies: which one is meant?");
         }
-        try {
-            Session live = null;
-            String liveToken = null;
-            for (String token : credentials.get().tokens()) {
-                Optional<Session> session = authentication.resolve(domain, token);
-                if (session.isPresent()) {
-                    if (live != null) {
-                        return Resolution.refused(ErrorReason.BAD_REQUEST, "the request carries two live sessions of "
-                                + "domain " + domain + ": which one is meant? Log out of one");
-                    }
-                    live = session.get();
-                    liveToken = token;
+        return null;
+    }
+
+    /** The one live session among those the tokens opened; two are ambiguous. */
+    private static Resolution oneLive(String domain, List<String> tokens, List<Optional<Session>> sessions) {
+        Session live = null;
+        String liveToken = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            if (sessions.get(i).isPresent()) {
+                if (live != null) {
+                    return Resolution.refused(ErrorReason.BAD_REQUEST, "the request carries two live sessions of "
+                            + "domain " + domain + ": which one is meant? Log out of one");
                 }
+                live = sessions.get(i).get();
+                liveToken = tokens.get(i);
             }
-            return new Resolution(Optional.ofNullable(live), liveToken, null, null);
-        } catch (StoreUnavailableException e) {
-            return Resolution.refused(ErrorReason.STORE_UNAVAILABLE,
-                    "the session cannot be checked now: the store cannot be reached; nothing was changed; try again shortly");
         }
+        return new Resolution(Optional.ofNullable(live), liveToken, null, null);
     }
 
     /** A websocket upgrade's verdict: refused with a reason, or admitted acting in the session of {@code token} (null: none). */
@@ -348,8 +426,7 @@ public final class CommandDispatcher {
             Answer answer;
             if (failure != null) {
                 outcome = null;
-                answer = failed(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+                answer = failed(StoreUnavailableException.unwrap(failure));
             } else {
                 answer = answerOf(call, outcome);
             }

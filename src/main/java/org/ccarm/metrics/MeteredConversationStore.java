@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.ccarm.callcontrol.Conversation;
@@ -56,11 +55,7 @@ public final class MeteredConversationStore implements ConversationStore {
             long start = System.nanoTime();
             return operation.get().whenComplete((value, failure) -> {
                 timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (cause instanceof StoreUnavailableException e) {
-                    (e.outcomeUnknown() ? unknown : unavailable).increment();
-                }
+                StoreUnavailableException.in(failure).ifPresent(e -> (e.outcomeUnknown() ? unknown : unavailable).increment());
             });
         }
     }

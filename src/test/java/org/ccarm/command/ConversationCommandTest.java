@@ -29,7 +29,7 @@ class ConversationCommandTest {
     }
 
     private static <A> Outcome execute(Command<A> command, CommandInput input) throws ProtocolException {
-        return command.execute(command.arguments(input), new CommandContext("demo", NOW));
+        return command.executeLater(command.arguments(input), new CommandContext("demo", NOW)).toCompletableFuture().join();
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.ccarm.CcArmServer;
+import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
@@ -26,13 +27,16 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
- * A command waiting on Redis holds no server thread (docs/protocol.md, section 8): with a
- * real redis-server stopped by SIGSTOP and 1,000 commands waiting on it, liveness, a 404
- * and an unknown-command websocket frame are still answered at once, and every waiting
- * command gets its 503 {@code store_unavailable} within its deadline. Once each waiting
- * command held one of Jetty's 200 threads, and everything else queued behind them.
+ * A command waiting on Redis holds no server thread: with a real redis-server stopped by
+ * SIGSTOP and 1,000 commands waiting on it, liveness, a 404, a 401 and an unknown-command
+ * websocket frame are still answered at once, and every waiting command gets its 503
+ * {@code store_unavailable} within its deadline. Once each waiting command held one of
+ * Jetty's 200 threads, and everything else queued behind them. Run twice: without
+ * sessions the commands wait in the store's read and compare-and-set; with them, in the
+ * lookup of their session.
  * The latencies are printed; the bounds here are loose (a loaded machine), the benchmark's
  * row is the measure.
  */
@@ -44,7 +48,9 @@ class FrozenRedisEndToEndTest {
     private static final long PROBE_BOUND_MILLIS = 1_000;
 
     private static RedisServer redis;
-    private static CcArmServer server;
+    private static CcArmServer open;
+    private static CcArmServer guarded;
+    private static String token;
     private static WebSocketClient client;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -57,7 +63,18 @@ class FrozenRedisEndToEndTest {
                         limits.maxHeaderBytes(), limits.websocketIdleMillis(), limits.eventQueue(), limits.acceptQueueSize()),
                 Optional.of(RunningServer.TOKEN), "demo")
                 .withStore(new StoreConfig("redis", redis.url(), STORE_TIMEOUT_MILLIS, "frozen", 0));
-        server = CcArmServer.start(config);
+        open = CcArmServer.start(config);
+        guarded = CcArmServer.start(config.withAuth(AuthConfig.REQUIRED));
+        assertTrue(HTTP.send(HttpRequest.newBuilder(URI.create(guarded.uri() + "admin/domains/demo/operators/1001"))
+                .header("Authorization", "Bearer " + RunningServer.TOKEN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"password\": \"demo-1001\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() < 300);
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create(guarded.uri()
+                        + "demo/service/cc/arm/login")).header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(Sessions.loginXml("1001", "demo-1001"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode(), login.body());
+        token = login.body().replaceAll("(?s).*token=\"([^\"]+)\".*", "$1");
         client = new WebSocketClient();
         client.start();
     }
@@ -65,7 +82,8 @@ class FrozenRedisEndToEndTest {
     @AfterAll
     static void stop() throws Exception {
         client.stop();
-        server.close();
+        open.close();
+        guarded.close();
         redis.close();
     }
 
@@ -84,8 +102,21 @@ class FrozenRedisEndToEndTest {
     }
 
     @Test
-    void whileAThousandCommandsWaitOnAFrozenRedisEverythingElseIsAnsweredAndEachGetsItsServiceUnavailableInTime()
-            throws Exception {
+    void commandsWaitingInTheStoreHoldNoThread() throws Throwable {
+        whileAThousandCommandsWaitOnAFrozenRedis(open, null);
+    }
+
+    @Test
+    void commandsWaitingForTheirSessionHoldNoThread() throws Throwable {
+        whileAThousandCommandsWaitOnAFrozenRedis(guarded, token);
+    }
+
+    /**
+     * Everything else is answered while they wait, and each gets its 503 in time.
+     *
+     * @param token the session the waiting commands act in; null without sessions
+     */
+    private static void whileAThousandCommandsWaitOnAFrozenRedis(CcArmServer server, String token) throws Throwable {
         URI ws = URI.create("ws://" + server.uri().getAuthority() + "/demo/service/cc/arm/ws");
         try (FrameClient frames = FrameClient.connect(client, ws)) {
             redis.freeze();
@@ -98,6 +129,7 @@ class FrozenRedisEndToEndTest {
                     socket.connect(new InetSocketAddress("127.0.0.1", server.uri().getPort()));
                     socket.setSoTimeout(30_000);
                     socket.getOutputStream().write(("POST /demo/service/cc/arm/call_unhold HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
                             + "Content-Type: application/xml\r\nContent-Length: " + body.length + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     socket.getOutputStream().write(body);
@@ -108,15 +140,22 @@ class FrozenRedisEndToEndTest {
 
                 long live = probe("liveness", URI.create(server.opsUri() + "health/live"), 200);
                 long notFound = probe("a 404", URI.create(server.uri() + "no/such/path"), 404);
+                long unauthenticated = token == null ? 0 : millis(() -> assertEquals(401, HTTP.send(HttpRequest
+                        .newBuilder(URI.create(server.uri() + "demo/service/cc/arm/call_unhold"))
+                        .header("Content-Type", "application/xml").timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(RunningServer.unholdXml("x", null))).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode(), "no token: 401"));
                 long start = System.nanoTime();
                 frames.send(WebSocketEndToEndTest.frame("0042", "no_such_command", "[]"));
                 String answer = frames.receive();
                 long frame = millisSince(start);
                 assertEquals(404, Sessions.status(answer), answer);
-                System.out.printf("with %d commands waiting on a frozen Redis: liveness %d ms, a 404 %d ms, "
-                        + "an unknown-command frame %d ms%n", WAITING, live, notFound, frame);
-                assertTrue(live < PROBE_BOUND_MILLIS && notFound < PROBE_BOUND_MILLIS && frame < PROBE_BOUND_MILLIS,
-                        "liveness " + live + " ms, 404 " + notFound + " ms, frame " + frame + " ms");
+                System.out.printf("with %d commands waiting on a frozen Redis (%s): liveness %d ms, a 404 %d ms, "
+                        + "a 401 %d ms, an unknown-command frame %d ms%n", WAITING, token == null ? "in the store"
+                        : "for their sessions", live, notFound, unauthenticated, frame);
+                assertTrue(live < PROBE_BOUND_MILLIS && notFound < PROBE_BOUND_MILLIS && frame < PROBE_BOUND_MILLIS
+                        && unauthenticated < PROBE_BOUND_MILLIS, "liveness " + live + " ms, 404 " + notFound
+                        + " ms, 401 " + unauthenticated + " ms, frame " + frame + " ms");
 
                 long latest = 0;
                 for (int i = 0; i < WAITING; i++) {
@@ -136,6 +175,13 @@ class FrozenRedisEndToEndTest {
                 }
             }
         }
+    }
+
+    /** How long {@code check} took, in ms. */
+    private static long millis(Executable check) throws Throwable {
+        long start = System.nanoTime();
+        check.execute();
+        return millisSince(start);
     }
 
     /** One HTTP response, head and the body its Content-Length names. */

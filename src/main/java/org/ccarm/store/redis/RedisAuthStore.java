@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -136,10 +137,25 @@ public final class RedisAuthStore implements AuthStore {
         return session(domain, tokenHash, now, idle, false);
     }
 
+    @Override
+    public CompletionStage<Optional<Session>> touchSessionLater(String domain, String tokenHash, Instant now,
+                                                                Duration idle) {
+        return link.<List<String>>scriptLater(AuthScripts.TOUCH_SESSION, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.session(domain, tokenHash)}, sessionArgs(now, idle, true))
+                .thenApply(fields -> session(domain, tokenHash, fields));
+    }
+
     private Optional<Session> session(String domain, String tokenHash, Instant now, Duration idle, boolean touch) {
-        List<String> fields = link.script(AuthScripts.TOUCH_SESSION, ScriptOutputType.MULTI, link.deadline(),
-                new String[] {keys.session(domain, tokenHash)},
-                Long.toString(now.toEpochMilli()), Long.toString(idle.toMillis()), touch ? "1" : "0");
+        return session(domain, tokenHash, link.<List<String>>script(AuthScripts.TOUCH_SESSION, ScriptOutputType.MULTI,
+                link.deadline(), new String[] {keys.session(domain, tokenHash)}, sessionArgs(now, idle, touch)));
+    }
+
+    private static String[] sessionArgs(Instant now, Duration idle, boolean touch) {
+        return new String[] {Long.toString(now.toEpochMilli()), Long.toString(idle.toMillis()), touch ? "1" : "0"};
+    }
+
+    /** A session from what {@link AuthScripts#TOUCH_SESSION} answered; empty when it found none alive. */
+    private static Optional<Session> session(String domain, String tokenHash, List<String> fields) {
         if (fields == null || fields.isEmpty() || fields.get(0) == null) {
             return Optional.empty();
         }

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -125,9 +124,9 @@ final class RedisLink implements AutoCloseable {
     <T> CompletableFuture<T> scriptLater(String script, ScriptOutputType type, long deadline, String[] scriptKeys,
                                          String... args) {
         return RedisLink.<T>later(connection.async().evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true)
-                .exceptionallyCompose(failure -> unwrap(failure) instanceof NoScript
+                .exceptionallyCompose(failure -> StoreUnavailableException.unwrap(failure) instanceof NoScript
                         ? later(connection.async().<T>eval(script, type, scriptKeys, args), deadline, true)
-                        : CompletableFuture.failedFuture(unwrap(failure)));
+                        : CompletableFuture.failedFuture(StoreUnavailableException.unwrap(failure)));
     }
 
     /** The reply, later, within the deadline; what went wrong as {@link StoreUnavailableException}. */
@@ -137,7 +136,7 @@ final class RedisLink implements AutoCloseable {
             if (failure == null) {
                 reply.complete(value);
             } else {
-                reply.completeExceptionally(failure(unwrap(failure), write));
+                reply.completeExceptionally(failure(StoreUnavailableException.unwrap(failure), write));
             }
         });
         long left = Math.max(0, deadline - System.nanoTime());
@@ -148,11 +147,6 @@ final class RedisLink implements AutoCloseable {
         }, left, TimeUnit.NANOSECONDS);
         reply.whenComplete((value, failure) -> timer.cancel(false));
         return reply;
-    }
-
-    /** The failure itself, not the wrapper a stage put around it. */
-    static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** The reply, within the deadline; what went wrong as {@link StoreUnavailableException}. */

@@ -122,7 +122,7 @@ abstract class AdminServlet extends HttpServlet {
         }
         BodyReader.read(request, limits, new BodyReader.Receiver() {
             @Override
-            public boolean body(byte[] body) {
+            public void body(byte[] body) {
                 try {
                     handler.handle(body);
                 } catch (InvalidInputException e) {
@@ -131,13 +131,15 @@ abstract class AdminServlet extends HttpServlet {
                     quietly(() -> unavailable(response, e));
                 } catch (IOException e) {
                     // the client went away after the change was made and audited
+                } finally {
+                    AsyncCycles.complete(request);
                 }
-                return true; // answered
             }
 
             @Override
             public void refused(ErrorReason reason, String detail) {
                 quietly(() -> error(response, reason.status(), reason.code(), detail));
+                AsyncCycles.complete(request);
             }
         });
     }

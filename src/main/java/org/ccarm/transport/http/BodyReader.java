@@ -25,18 +25,14 @@ import org.ccarm.protocol.ErrorReason;
  * to limit + 1 bytes, enough to know it is too large.
  *
  * <p>Exactly one of the receiver's two methods is called, once, on a container thread;
- * the request's async cycle is completed after it returns, unless the receiver answers later.
+ * the receiver writes the response and completes the request's async cycle, when one was
+ * started (here, or before, by whoever waited for something else first), once it has answered.
  */
 final class BodyReader implements ReadListener, AsyncListener {
 
     /** Who gets the outcome; it writes the response (the request is still open). */
     interface Receiver {
-        /**
-         * The whole body; true when the response has been written, false when the receiver
-         * answers later and completes the request's async cycle itself (it started one if
-         * none had been).
-         */
-        boolean body(byte[] body);
+        void body(byte[] body);
 
         void refused(ErrorReason reason, String detail);
     }
@@ -44,7 +40,6 @@ final class BodyReader implements ReadListener, AsyncListener {
     /** Small bodies come in one or two packets; a rate means something only after a while. */
     private static final long GRACE_NANOS = 2_000_000_000L;
 
-    private final AsyncContext async;
     private final ServletInputStream in;
     private final Receiver receiver;
     private final int limit;
@@ -54,8 +49,7 @@ final class BodyReader implements ReadListener, AsyncListener {
     private byte[] buffer;
     private int length;
 
-    private BodyReader(AsyncContext async, ServletInputStream in, Receiver receiver, Limits limits, int initialCapacity) {
-        this.async = async;
+    private BodyReader(ServletInputStream in, Receiver receiver, Limits limits, int initialCapacity) {
         this.in = in;
         this.receiver = receiver;
         this.limit = limits.maxBodyBytes();
@@ -82,10 +76,10 @@ final class BodyReader implements ReadListener, AsyncListener {
             receiver.body(input.readNBytes((int) declared));
             return;
         }
-        AsyncContext async = request.startAsync();
+        AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
         async.setTimeout(limits.bodyTimeoutMillis());
         int capacity = declared > 0 ? (int) declared + 1 : Math.min(limits.maxBodyBytes() + 1, 4096);
-        BodyReader reader = new BodyReader(async, input, receiver, limits, capacity);
+        BodyReader reader = new BodyReader(input, receiver, limits, capacity);
         async.addListener(reader);
         input.setReadListener(reader);
     }
@@ -115,14 +109,7 @@ final class BodyReader implements ReadListener, AsyncListener {
     @Override
     public void onAllDataRead() {
         if (finished.compareAndSet(false, true)) {
-            boolean answered = true;
-            try {
-                answered = receiver.body(Arrays.copyOf(buffer, length));
-            } finally {
-                if (answered) {
-                    async.complete();
-                }
-            }
+            receiver.body(Arrays.copyOf(buffer, length));
         }
     }
 
@@ -157,11 +144,7 @@ final class BodyReader implements ReadListener, AsyncListener {
 
     private void refuse(ErrorReason reason, String detail) {
         if (finished.compareAndSet(false, true)) {
-            try {
-                receiver.refused(reason, detail);
-            } finally {
-                async.complete();
-            }
+            receiver.refused(reason, detail);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.ccarm.transport.http;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -74,51 +73,67 @@ final class CommandServlet extends HttpServlet {
         String contentType = request.getHeader("Content-Type");
         Optional<MediaType> mediaType = MediaType.parse(contentType);
         WireFormat reply = AcceptHeader.choose(request.getHeader("Accept"), MediaType.answerFormat(contentType));
-        Admission admission = dispatcher.admit(call, new HttpChecks(call.command(), request, response, mediaType, origins));
+        CompletableFuture<Admission> admission = dispatcher.admitLater(call,
+                new HttpChecks(call.command(), request, response, mediaType, origins)).toCompletableFuture();
+        if (admission.isDone()) {
+            proceed(request, response, admission.join(), mediaType, reply);
+        } else {
+            // the session is being looked up in a store on the network: no thread waits for it
+            AsyncCycles.hold(request);
+            admission.whenComplete((admitted, failure) -> proceed(request, response, admitted != null ? admitted
+                    : new Admission.Answered(internalError()), mediaType, reply));
+        }
+    }
+
+    /** After the checks before the body: reads the body of an admitted call and runs it, or answers the refusal. */
+    private void proceed(HttpServletRequest request, HttpServletResponse response, Admission admission,
+                         Optional<MediaType> mediaType, WireFormat reply) {
         if (admission instanceof CommandDispatcher.Admitted admitted) {
             MediaType type = mediaType.orElseThrow(); // the media type check passed
-            BodyReader.read(request, limits, new BodyReader.Receiver() {
-                @Override
-                public boolean body(byte[] body) {
-                    return answerLater(request, response, admitted.executeLater(type.format(), body, type.charset()), reply);
-                }
+            try {
+                BodyReader.read(request, limits, new BodyReader.Receiver() {
+                    @Override
+                    public void body(byte[] body) {
+                        answerLater(request, response, admitted.executeLater(type.format(), body, type.charset()), reply);
+                    }
 
-                @Override
-                public void refused(ErrorReason reason, String detail) {
-                    answer(request, response, admitted.refuse(reason, detail), reply);
-                }
-            });
+                    @Override
+                    public void refused(ErrorReason reason, String detail) {
+                        answer(request, response, admitted.refuse(reason, detail), reply);
+                    }
+                });
+            } catch (IOException e) {
+                answer(request, response, admitted.refuse(ErrorReason.BAD_REQUEST, "the request body could not be read"),
+                        reply);
+            }
         } else {
-            answers.write(response, ((Admission.Answered) admission).answer(), reply);
+            answer(request, response, ((Admission.Answered) admission).answer(), reply);
         }
+    }
+
+    private Answer internalError() {
+        return Answer.error(command != null ? command : Answer.UNKNOWN_CMD, true, ErrorReason.INTERNAL_ERROR,
+                "the server failed to carry out the command; it has been logged");
     }
 
     /**
-     * Writes the answer now when the command is done (true), else once it is, from the
-     * thread that finishes it, with the request held open in an async cycle meanwhile and
-     * no thread waiting (false: the cycle is completed here after the answer).
+     * Writes the answer now when the command is done, else once it is, from the thread that
+     * finishes it, with the request held open in its async cycle meanwhile and no thread
+     * waiting.
      */
-    private boolean answerLater(HttpServletRequest request, HttpServletResponse response, CompletionStage<Answer> answer,
-                                WireFormat format) {
+    private void answerLater(HttpServletRequest request, HttpServletResponse response, CompletionStage<Answer> answer,
+                             WireFormat format) {
         CompletableFuture<Answer> pending = answer.toCompletableFuture();
         if (pending.isDone()) {
             answer(request, response, pending.join(), format);
-            return true;
+            return;
         }
-        AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
-        async.setTimeout(0); // the body is in; the command keeps its own deadline (store.timeout-ms)
-        pending.whenComplete((done, failure) -> {
-            try {
-                // the dispatcher turns every failure into an answer; a failure here is a bug, answered as one
-                answer(request, response, done != null ? done : Answer.error(command, true, ErrorReason.INTERNAL_ERROR,
-                        "the server failed to carry out the command; it has been logged"), format);
-            } finally {
-                async.complete();
-            }
-        });
-        return false;
+        AsyncCycles.hold(request).setTimeout(0); // the body is in; the command keeps its own deadline (store.timeout-ms)
+        // the dispatcher turns every failure into an answer; a failure here is a bug, answered as one
+        pending.whenComplete((done, failure) -> answer(request, response, done != null ? done : internalError(), format));
     }
 
+    /** Writes the answer (and the session's cookie), then ends the request's async cycle if it had one. */
     private void answer(HttpServletRequest request, HttpServletResponse response, Answer answer, WireFormat format) {
         SessionChange change = answer.session();
         if (change != null) {
@@ -131,6 +146,8 @@ final class CommandServlet extends HttpServlet {
             answers.write(response, answer, format);
         } catch (IOException e) {
             // the client went away; the call has been audited and there is no one left to answer
+        } finally {
+            AsyncCycles.complete(request);
         }
     }
 

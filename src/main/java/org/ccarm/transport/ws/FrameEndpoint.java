@@ -183,9 +183,9 @@ public final class FrameEndpoint implements Session.Listener, SessionBound {
         String id = frame.id();
         Call call = new Call("ws", domain, frame.command(), requestId(id), start);
         leaving = "logout".equals(frame.command()) ? tokenHash : null;
-        CompletableFuture<Answer> answer = dispatcher.admit(call, new ConnectionChecks(token, clientAddress, channel))
-                .orElseLater(admitted -> admitted.executeLater(WireFormat.JSON,
-                        frame.body().getBytes(StandardCharsets.UTF_8), null)).toCompletableFuture();
+        CompletableFuture<Answer> answer = dispatcher.admitLater(call, new ConnectionChecks(token, clientAddress, channel))
+                .thenCompose(admission -> admission.orElseLater(admitted -> admitted.executeLater(WireFormat.JSON,
+                        frame.body().getBytes(StandardCharsets.UTF_8), null))).toCompletableFuture();
         if (answer.isDone()) {
             answeredFrame(id, answer.join());
         } else {
