@@ -269,8 +269,8 @@ public final class CcArmServer implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
-                websockets.closeExpired(authentication::isAlive);
-                eventStreams.closeExpired(authentication::isAlive);
+                websockets.closeExpired(authentication::isAliveLater);
+                eventStreams.closeExpired(authentication::isAliveLater);
                 authentication.purgeExpired();
                 fixtures.restoreIfLost();
             } catch (RuntimeException e) {

@@ -71,6 +71,16 @@ public interface AuthStore extends AutoCloseable {
     /** The session of this token hash when it is alive at {@code now}, its idle time left as it is. */
     Optional<Session> findSession(String domain, String tokenHash, Instant now, Duration idle);
 
+    /** {@link #findSession}, answered later, as {@link #touchSessionLater} is. */
+    default CompletionStage<Optional<Session>> findSessionLater(String domain, String tokenHash, Instant now,
+                                                                Duration idle) {
+        try {
+            return CompletableFuture.completedFuture(findSession(domain, tokenHash, now, idle));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Ends a session; false when there was none. */
     boolean endSession(String domain, String tokenHash);
 

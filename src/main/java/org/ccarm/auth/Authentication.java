@@ -192,15 +192,19 @@ public final class Authentication implements AutoCloseable {
 
     /**
      * Whether the session of this token hash is still alive, without counting the question
-     * as use (for sessions held open by connections). While the store cannot be reached,
-     * yes: a blip of the store must not close every connection.
+     * as use (for sessions held open by connections), answered later. While the store
+     * cannot be reached, yes: a blip of the store must not close every connection.
      */
-    public boolean isAlive(String domain, String tokenHash) {
-        try {
-            return store.findSession(domain, tokenHash, clock.instant(), policy.idle()).isPresent();
-        } catch (StoreUnavailableException e) {
-            return true;
-        }
+    public CompletionStage<Boolean> isAliveLater(String domain, String tokenHash) {
+        return store.findSessionLater(domain, tokenHash, clock.instant(), policy.idle()).handle((session, failure) -> {
+            if (failure == null) {
+                return session.isPresent();
+            }
+            if (StoreUnavailableException.in(failure).isPresent()) {
+                return true;
+            }
+            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        });
     }
 
     /**

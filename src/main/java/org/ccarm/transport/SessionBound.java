@@ -1,8 +1,11 @@
 package org.ccarm.transport;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BiPredicate;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 /**
  * A connection (a websocket, an event stream) that acts in a session for as long as it is
@@ -22,16 +25,26 @@ public interface SessionBound {
     /**
      * Asks, once per session, whether the session of each connection is still alive
      * ({@code alive} takes the domain and the token hash), and ends the connections of those
-     * that are not: the way an expiry is noticed.
+     * that are not, when the answers come: the way an expiry is noticed. No thread waits for
+     * the store meanwhile (the housekeeping's one thread once waited for one session after
+     * another).
      */
-    static void endExpired(Iterable<? extends SessionBound> connections, BiPredicate<String, String> alive) {
-        Map<String, Boolean> verdicts = new HashMap<>();
+    static void endExpired(Iterable<? extends SessionBound> connections,
+                           BiFunction<String, String, CompletionStage<Boolean>> alive) {
+        Map<String, List<SessionBound>> bySession = new HashMap<>();
         for (SessionBound connection : connections) {
             String hash = connection.tokenHash();
-            if (hash != null && !verdicts.computeIfAbsent(connection.domain() + " " + hash,
-                    key -> alive.test(connection.domain(), hash))) {
-                connection.sessionEnded();
+            if (hash != null) {
+                bySession.computeIfAbsent(connection.domain() + " " + hash, key -> new ArrayList<>()).add(connection);
             }
         }
+        bySession.values().forEach(those -> {
+            SessionBound first = those.get(0);
+            alive.apply(first.domain(), first.tokenHash()).thenAccept(isAlive -> {
+                if (!isAlive) {
+                    those.forEach(SessionBound::sessionEnded);
+                }
+            });
+        });
     }
 }

@@ -140,8 +140,19 @@ public final class RedisAuthStore implements AuthStore {
     @Override
     public CompletionStage<Optional<Session>> touchSessionLater(String domain, String tokenHash, Instant now,
                                                                 Duration idle) {
+        return sessionLater(domain, tokenHash, now, idle, true);
+    }
+
+    @Override
+    public CompletionStage<Optional<Session>> findSessionLater(String domain, String tokenHash, Instant now,
+                                                               Duration idle) {
+        return sessionLater(domain, tokenHash, now, idle, false);
+    }
+
+    private CompletionStage<Optional<Session>> sessionLater(String domain, String tokenHash, Instant now, Duration idle,
+                                                            boolean touch) {
         return link.<List<String>>scriptLater(AuthScripts.TOUCH_SESSION, ScriptOutputType.MULTI, link.deadline(),
-                new String[] {keys.session(domain, tokenHash)}, sessionArgs(now, idle, true))
+                new String[] {keys.session(domain, tokenHash)}, sessionArgs(now, idle, touch))
                 .thenApply(fields -> session(domain, tokenHash, fields));
     }
 

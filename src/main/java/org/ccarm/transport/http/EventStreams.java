@@ -1,8 +1,9 @@
 package org.ccarm.transport.http;
 
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiPredicate;
+import java.util.function.BiFunction;
 import org.ccarm.transport.SessionBound;
 
 /** The event streams open now: pinged every 15 s, ended when the server stops. */
@@ -34,7 +35,7 @@ public final class EventStreams {
     }
 
     /** Ends the streams whose session is no longer alive ({@code alive} takes the domain and the token hash). */
-    public void closeExpired(BiPredicate<String, String> alive) {
+    public void closeExpired(BiFunction<String, String, CompletionStage<Boolean>> alive) {
         SessionBound.endExpired(open, alive);
     }
 

@@ -1,8 +1,9 @@
 package org.ccarm.transport.ws;
 
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiPredicate;
+import java.util.function.BiFunction;
 import org.ccarm.transport.SessionBound;
 
 /**
@@ -39,7 +40,7 @@ public final class WebSocketSessions {
      * alive ({@code alive} takes the domain and the token hash), and closes the connections
      * of those that are not: the way an expiry is noticed.
      */
-    public void closeExpired(BiPredicate<String, String> alive) {
+    public void closeExpired(BiFunction<String, String, CompletionStage<Boolean>> alive) {
         SessionBound.endExpired(open, alive);
     }
 
