@@ -2,7 +2,6 @@ package org.ccarm.transport.http;
 
 import org.eclipse.jetty.ee10.servlet.ServletHandler;
 import org.eclipse.jetty.http.pathmap.PathSpec;
-import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
 
 /**
  * A servlet handler that also takes URI templates such as
@@ -13,6 +12,6 @@ final class UriTemplateServletHandler extends ServletHandler {
 
     @Override
     protected PathSpec asPathSpec(String pathSpec) {
-        return pathSpec.contains("{") ? new UriTemplatePathSpec(pathSpec) : super.asPathSpec(pathSpec);
+        return pathSpec.contains("{") ? new SegmentTemplatePathSpec(pathSpec) : super.asPathSpec(pathSpec);
     }
 }
