@@ -27,6 +27,15 @@ public interface AuthStore extends AutoCloseable {
      */
     Optional<Operator> operator(String domain, String id);
 
+    /** {@link #operator}, answered later, as {@link #touchSessionLater} is. */
+    default CompletionStage<Optional<Operator>> operatorLater(String domain, String id) {
+        try {
+            return CompletableFuture.completedFuture(operator(domain, id));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Removes an operator; false when there was none. (The caller ends its sessions.) */
     boolean deleteOperator(String domain, String id);
 
@@ -92,6 +101,15 @@ public interface AuthStore extends AutoCloseable {
      * (0 when none is open), in order; read without counting anything.
      */
     List<Attempts> failures(String domain, List<String> counters);
+
+    /** {@link #failures}, answered later, as {@link #touchSessionLater} is. */
+    default CompletionStage<List<Attempts>> failuresLater(String domain, List<String> counters) {
+        try {
+            return CompletableFuture.completedFuture(failures(domain, counters));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Counts one more failed login under each of {@code counters}, each in a fixed window of

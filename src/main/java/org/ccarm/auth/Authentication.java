@@ -97,10 +97,10 @@ public final class Authentication implements AutoCloseable {
     }
 
     /**
-     * Checks the password and opens a session, answered later: the check runs on the hashing
-     * pool and no server thread waits for it (the limits are read first, on the caller's
-     * thread; what follows the check, a failure counted or the session created, on the
-     * pool's). At most the pool's queue of checks waits at once: beyond it, and past
+     * Checks the password and opens a session, answered later: the limits and the operator
+     * are read from the store, and the password checked on the hashing pool, with no server
+     * thread waiting for either (what follows the check, a failure counted or the session
+     * created, runs on the pool's thread). At most the pool's queue of checks waits at once: beyond it, and past
      * {@link #CHECK_WAIT_SECONDS}, {@link LoginResult.Busy}.
      *
      * <p>Only a check that failed counts toward the limits: a login that succeeded, was
@@ -113,39 +113,30 @@ public final class Authentication implements AutoCloseable {
     public CompletionStage<LoginResult> loginLater(String domain, String operatorId, String password,
                                                    String clientAddress) {
         List<String> counters = List.of("op:" + operatorId + "|" + clientAddress, "addr:" + clientAddress);
-        List<AuthStore.Attempts> failed = store.failures(domain, counters);
-        AuthStore.Attempts forOperator = failed.get(0);
-        AuthStore.Attempts fromAddress = failed.get(1);
-        boolean operatorOver = forOperator.count() >= policy.maxFailuresPerOperator();
-        if (operatorOver || fromAddress.count() >= policy.maxFailuresPerAddress()) {
-            long millisLeft = operatorOver ? forOperator.millisLeft() : fromAddress.millisLeft();
-            return CompletableFuture.completedFuture(new LoginResult.Throttled(Math.max(1, (millisLeft + 999) / 1000)));
-        }
-        String guesser = domain + " " + counters.get(0);
-        if (!checksInFlight.tryEnter(guesser, policy.maxFailuresPerOperator() - (int) forOperator.count())) {
-            return CompletableFuture.completedFuture(new LoginResult.Busy(1));
-        }
-        CompletableFuture<LoginResult> result;
-        try {
-            Optional<Operator> operator = store.operator(domain, operatorId);
-            String checkedHash = operator.map(Operator::passwordHash).orElse(null);
-            result = hashing.verify(password, checkedHash).orTimeout(CHECK_WAIT_SECONDS, TimeUnit.SECONDS)
-                    .thenApply(matches -> afterCheck(matches, domain, operatorId, operator, checkedHash, counters))
-                    .exceptionally(failure -> {
-                        Throwable cause = StoreUnavailableException.unwrap(failure);
-                        if (cause instanceof TimeoutException) {
-                            return new LoginResult.Busy(1); // the check waited too long for the pool
-                        }
-                        throw failure instanceof CompletionException c ? c : new CompletionException(cause);
-                    });
-        } catch (RejectedExecutionException e) {
-            checksInFlight.leave(guesser);
-            return CompletableFuture.completedFuture(new LoginResult.Busy(1)); // the pool's queue is full
-        } catch (RuntimeException e) {
-            checksInFlight.leave(guesser);
-            throw e;
-        }
-        return result.whenComplete((done, failure) -> checksInFlight.leave(guesser));
+        return store.failuresLater(domain, counters).thenCompose(failed -> {
+            AuthStore.Attempts forOperator = failed.get(0);
+            AuthStore.Attempts fromAddress = failed.get(1);
+            boolean operatorOver = forOperator.count() >= policy.maxFailuresPerOperator();
+            if (operatorOver || fromAddress.count() >= policy.maxFailuresPerAddress()) {
+                long millisLeft = operatorOver ? forOperator.millisLeft() : fromAddress.millisLeft();
+                return CompletableFuture.completedFuture(new LoginResult.Throttled(Math.max(1, (millisLeft + 999) / 1000)));
+            }
+            String guesser = domain + " " + counters.get(0);
+            if (!checksInFlight.tryEnter(guesser, policy.maxFailuresPerOperator() - (int) forOperator.count())) {
+                return CompletableFuture.completedFuture(new LoginResult.Busy(1));
+            }
+            return store.operatorLater(domain, operatorId).thenCompose(operator -> {
+                String checkedHash = operator.map(Operator::passwordHash).orElse(null);
+                return hashing.verify(password, checkedHash).orTimeout(CHECK_WAIT_SECONDS, TimeUnit.SECONDS)
+                        .thenApply(matches -> afterCheck(matches, domain, operatorId, operator, checkedHash, counters));
+            }).exceptionally(failure -> {
+                Throwable cause = StoreUnavailableException.unwrap(failure);
+                if (cause instanceof TimeoutException || cause instanceof RejectedExecutionException) {
+                    return new LoginResult.Busy(1); // the pool's queue is full, or the check waited too long for it
+                }
+                throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+            }).whenComplete((done, failure) -> checksInFlight.leave(guesser));
+        });
     }
 
     /** What a finished check leads to: a failure counted, or a session (unless the password changed meanwhile). */

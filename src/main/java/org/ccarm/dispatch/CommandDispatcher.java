@@ -124,20 +124,6 @@ public final class CommandDispatcher {
                         continuations);
     }
 
-    /**
-     * The same checks, the session looked up on this thread: for the event stream, whose
-     * request stays open for as long as it streams anyway.
-     */
-    public Admission admit(Call call, TransportChecks checks) {
-        Command<?> command = catalog.find(call.command());
-        Admission refused = beforeSession(call, command, checks);
-        if (refused != null) {
-            return refused;
-        }
-        Optional<Credentials> credentials = checks.credentials();
-        return withSession(call, command, checks, credentials, resolve(call.domain(), credentials));
-    }
-
     /** The checks before the session's: domain, command, method, shutdown; null when all pass. */
     private Admission beforeSession(Call call, Command<?> command, TransportChecks checks) {
         if (!servesDomain(call.domain())) {

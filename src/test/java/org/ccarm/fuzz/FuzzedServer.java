@@ -38,8 +38,9 @@ final class FuzzedServer {
         Conversation before = store.put(Conversation.of("demo", "c1", List.of("1001", "1002"),
                 Optional.of(new Hold("1001", java.time.Instant.EPOCH)))).stored();
         // the in-memory store answers at once: the answer is there when the call returns
-        Answer answer = dispatcher.admit(Call.startingNow(transport, "demo", command, "fuzz"), TransportChecks.NONE)
-                .orElseLater(admitted -> admitted.executeLater(format, body, charset)).toCompletableFuture().getNow(null);
+        Answer answer = dispatcher.admitLater(Call.startingNow(transport, "demo", command, "fuzz"), TransportChecks.NONE)
+                .thenCompose(admission -> admission.orElseLater(admitted -> admitted.executeLater(format, body, charset)))
+                .toCompletableFuture().getNow(null);
         if (answer.status() >= 500) {
             throw new AssertionError("a 500 for input: " + answer.detail());
         }

@@ -75,8 +75,19 @@ public final class RedisAuthStore implements AuthStore {
      */
     @Override
     public Optional<Operator> operator(String domain, String id) {
-        List<String> read = link.script(AuthScripts.OPERATOR, ScriptOutputType.MULTI, link.deadline(),
-                new String[] {keys.operatorsLoaded(domain), keys.operator(domain, id)});
+        return operatorFrom(domain, id, link.script(AuthScripts.OPERATOR, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.operatorsLoaded(domain), keys.operator(domain, id)}));
+    }
+
+    @Override
+    public CompletionStage<Optional<Operator>> operatorLater(String domain, String id) {
+        return link.<List<String>>scriptLater(AuthScripts.OPERATOR, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.operatorsLoaded(domain), keys.operator(domain, id)})
+                .thenApply(read -> operatorFrom(domain, id, read));
+    }
+
+    /** The operator {@link AuthScripts#OPERATOR} read; a directory lost with Redis's data is unavailable, not empty. */
+    private static Optional<Operator> operatorFrom(String domain, String id, List<String> read) {
         if (read.get(0).equals("lost")) {
             throw new StoreUnavailableException("the operator directory of " + domain + " is being restored", false, null);
         }
@@ -219,6 +230,13 @@ public final class RedisAuthStore implements AuthStore {
     public List<Attempts> failures(String domain, List<String> counters) {
         return attempts(link.script(AuthScripts.FAILURES, ScriptOutputType.MULTI, link.deadline(),
                 counters.stream().map(counter -> keys.failures(domain, counter)).toArray(String[]::new)));
+    }
+
+    @Override
+    public CompletionStage<List<Attempts>> failuresLater(String domain, List<String> counters) {
+        return link.<List<Long>>scriptLater(AuthScripts.FAILURES, ScriptOutputType.MULTI, link.deadline(),
+                counters.stream().map(counter -> keys.failures(domain, counter)).toArray(String[]::new))
+                .thenApply(RedisAuthStore::attempts);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.ccarm.command.EventChannel;
 import org.ccarm.dispatch.Admission;
 import org.ccarm.dispatch.Call;
@@ -62,9 +63,24 @@ final class EventStreamServlet extends HttpServlet {
         Call call = Call.startingNow("sse", params.of(request).get("domain"), "subscribe", RequestIdHandler.of(request));
         EventStream stream = new EventStream(encoder, streams, call.domain());
         StreamChannel channel = new StreamChannel(call.domain(), stream);
-        Admission admission = dispatcher.admit(call, new StreamChecks(request, response, origins, channel));
+        CompletableFuture<Admission> admission = dispatcher.admitLater(call,
+                new StreamChecks(request, response, origins, channel)).toCompletableFuture();
+        if (admission.isDone()) {
+            proceed(request, response, admission.join(), stream, channel);
+        } else {
+            // the session is being looked up in a store on the network: no thread waits for it
+            AsyncCycles.hold(request);
+            admission.whenComplete((admitted, failure) -> proceed(request, response, admitted != null ? admitted
+                    : new Admission.Answered(Answer.error("subscribe", true, ErrorReason.INTERNAL_ERROR,
+                    "the server failed to carry out the command; it has been logged")), stream, channel));
+        }
+    }
+
+    /** After the checks before the body: the subscription, then the stream; or the refusal. */
+    private void proceed(HttpServletRequest request, HttpServletResponse response, Admission admission,
+                         EventStream stream, StreamChannel channel) {
         if (!(admission instanceof CommandDispatcher.Admitted admitted)) {
-            answers.write(response, ((Admission.Answered) admission).answer(), WireFormat.XML);
+            refuse(request, response, ((Admission.Answered) admission).answer());
             return;
         }
         admitted.session().ifPresent(session -> stream.actsIn(session.tokenHash())); // it ends when that session does
@@ -74,21 +90,19 @@ final class EventStreamServlet extends HttpServlet {
         } catch (RuntimeException unreadable) {
             // a query Jetty cannot decode (%ZZ, an overlong UTF-8 form): answered and counted like any refusal, so the
             // admitted call completes (it once stayed in flight for good, unaudited)
-            answers.write(response, admitted.refuse(ErrorReason.BAD_REQUEST, "the query cannot be read: its "
-                    + "percent-encoding or UTF-8 is broken"), WireFormat.XML);
+            refuse(request, response, admitted.refuse(ErrorReason.BAD_REQUEST, "the query cannot be read: its "
+                    + "percent-encoding or UTF-8 is broken"));
             return;
         }
         if (input.isEmpty()) {
-            answers.write(response, admitted.refuse(ErrorReason.INVALID_DOCUMENT, "Last-Event-ID must be an event's "
-                    + "id, <epoch>-<seq>, as the stream wrote it"), WireFormat.XML);
+            refuse(request, response, admitted.refuse(ErrorReason.INVALID_DOCUMENT, "Last-Event-ID must be an event's "
+                    + "id, <epoch>-<seq>, as the stream wrote it"));
             return;
         }
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // open for as long as the client stays; pings find the ones that left
+        AsyncContext async = AsyncCycles.hold(request); // open for as long as the client stays; pings find the ones that left
         Answer answer = admitted.execute(input.get());
         if (!answer.isOk() || channel.subscription == null) {
-            answers.write(response, answer, WireFormat.XML);
-            async.complete();
+            refuse(request, response, answer);
             return;
         }
         response.setStatus(200);
@@ -102,6 +116,17 @@ final class EventStreamServlet extends HttpServlet {
         } catch (IOException | RuntimeException e) {
             channel.subscription.cancel(); // the client is gone already
             stream.end();
+        }
+    }
+
+    /** Answers the refusal (an {@code out} document, XML), and ends the request's async cycle if it had one. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, Answer answer) {
+        try {
+            answers.write(response, answer, WireFormat.XML);
+        } catch (IOException e) {
+            // the client went away; the call has been audited
+        } finally {
+            AsyncCycles.complete(request);
         }
     }
 
