@@ -326,6 +326,11 @@ public final class CcArmServer implements AutoCloseable {
         return http.openConnections();
     }
 
+    /** Connections open now on the operations listener. */
+    public int openOpsConnections() {
+        return ops.openConnections();
+    }
+
     /** Event subscriptions open now on this instance (websockets and event streams). */
     public int eventSubscriptions() {
         return events.count();

@@ -178,6 +178,8 @@ class HostileClientEndToEndTest {
             for (int i = 0; i < OPS_CONNECTIONS; i++) {
                 partial.add(RawClient.connect(SERVER.opsUri()).send("GET /metrics HTTP/1.1\r\n"));
             }
+            // connected is not yet accepted: the one too many must come after the server has taken them all
+            Await.until(() -> SERVER.openOpsConnections() >= OPS_CONNECTIONS, "the server took every one of them");
             try (RawClient oneTooMany = RawClient.connect(SERVER.opsUri())) {
                 String answer = oneTooMany.send("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd();
                 assertTrue(answer.startsWith("HTTP/1.1 503") && answer.contains("\"error\":\"too_many_connections\""),

@@ -79,6 +79,11 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
         return server.openConnections();
     }
 
+    /** Connections open on the operations listener now. */
+    public int openOpsConnections() {
+        return server.openOpsConnections();
+    }
+
     /** Event subscriptions open on the server now (websockets and event streams). */
     public int eventSubscriptions() {
         return server.eventSubscriptions();

@@ -63,6 +63,11 @@ public final class OpsServer implements AutoCloseable {
         return new OpsServer(server, connector);
     }
 
+    /** Connections open now on this listener (what {@code ops.max-connections} counts). */
+    public int openConnections() {
+        return connector.getConnectedEndPoints().size();
+    }
+
     private static boolean ready(Readiness readiness, Response response, Callback callback) {
         StringBuilder json = new StringBuilder("{\"status\":\"").append(readiness.ready() ? "ready" : "not_ready")
                 .append("\",\"checks\":{");
