@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -228,11 +230,13 @@ public final class CcArmServer implements AutoCloseable {
      */
     private static ExecutorService continuations() {
         AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), runnable -> {
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        // once stopping, a command that finishes late is finished on the thread that completed it (audited, answered)
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "command-continuation-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        });
+        }, (late, pool) -> late.run()); // (the JDK's CallerRunsPolicy would drop it once the pool is shut down)
     }
 
     /** The parts of a server started so far, to close (newest first) when a later part fails to start. */

@@ -125,7 +125,13 @@ public final class Authentication implements AutoCloseable {
             if (!checksInFlight.tryEnter(guesser, policy.maxFailuresPerOperator() - (int) forOperator.count())) {
                 return CompletableFuture.completedFuture(new LoginResult.Busy(1));
             }
-            return store.operatorLater(domain, operatorId).thenCompose(operator -> {
+            CompletionStage<Optional<Operator>> operatorRead;
+            try {
+                operatorRead = store.operatorLater(domain, operatorId);
+            } catch (RuntimeException e) {
+                operatorRead = CompletableFuture.failedFuture(e); // left below, like any failure
+            }
+            return operatorRead.thenCompose(operator -> {
                 String checkedHash = operator.map(Operator::passwordHash).orElse(null);
                 return hashing.verify(password, checkedHash).orTimeout(CHECK_WAIT_SECONDS, TimeUnit.SECONDS)
                         .thenApply(matches -> afterCheck(matches, domain, operatorId, operator, checkedHash, counters));
@@ -212,11 +218,12 @@ public final class Authentication implements AutoCloseable {
             return;
         }
         recentTouches.put(tokenHash, now);
-        try {
-            store.touchSession(domain, tokenHash, clock.instant(), policy.idle());
-        } catch (StoreUnavailableException e) {
-            recentTouches.remove(tokenHash); // not counted this time
-        }
+        // asked, not waited for: the caller is a connection's thread (a ping)
+        store.touchSessionLater(domain, tokenHash, clock.instant(), policy.idle()).whenComplete((session, failure) -> {
+            if (failure != null) {
+                recentTouches.remove(tokenHash); // not counted this time
+            }
+        });
     }
 
     /** Ends the session everywhere; false when it had ended already. */

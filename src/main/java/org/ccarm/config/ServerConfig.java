@@ -74,6 +74,11 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains, auth, tls);
     }
 
+    /** The same configuration with other limits. */
+    public ServerConfig withLimits(Limits other) {
+        return new ServerConfig(httpHost, httpPort, adminToken, other, auditDurability, store, ops, domains, auth, tls);
+    }
+
     /** The same configuration with other rules of authentication. */
     public ServerConfig withAuth(AuthConfig other) {
         return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, other, tls);

@@ -50,6 +50,8 @@ class FrozenRedisEndToEndTest {
     private static RedisServer redis;
     private static CcArmServer open;
     private static CcArmServer guarded;
+    /** Bodies must arrive within 1 s; the store may take 3. */
+    private static CcArmServer quickBodies;
     private static String token;
     private static WebSocketClient client;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -64,6 +66,9 @@ class FrozenRedisEndToEndTest {
                 Optional.of(RunningServer.TOKEN), "demo")
                 .withStore(new StoreConfig("redis", redis.url(), STORE_TIMEOUT_MILLIS, "frozen", 0));
         open = CcArmServer.start(config);
+        quickBodies = CcArmServer.start(config.withLimits(new Limits(limits.maxBodyBytes(), limits.maxConnections(),
+                limits.maxConnectionsPerAddress(), limits.headerTimeoutMillis(), 1_000, limits.minBodyBytesPerSecond(),
+                limits.maxHeaderBytes(), limits.websocketIdleMillis(), limits.eventQueue(), limits.acceptQueueSize())));
         guarded = CcArmServer.start(config.withAuth(AuthConfig.REQUIRED));
         assertTrue(HTTP.send(HttpRequest.newBuilder(URI.create(guarded.uri() + "admin/domains/demo/operators/1001"))
                 .header("Authorization", "Bearer " + RunningServer.TOKEN).header("Content-Type", "application/json")
@@ -84,6 +89,7 @@ class FrozenRedisEndToEndTest {
         client.stop();
         open.close();
         guarded.close();
+        quickBodies.close();
         redis.close();
     }
 
@@ -109,6 +115,34 @@ class FrozenRedisEndToEndTest {
     @Test
     void commandsWaitingForTheirSessionHoldNoThread() throws Throwable {
         whileAThousandCommandsWaitOnAFrozenRedis(guarded, token);
+    }
+
+    /**
+     * The body's deadline ends with the body: a command that waits longer than it after its
+     * body came in two packets gets its own answer (503 at the store's deadline), not a
+     * timeout of the request (Jetty armed the body's timer once and it once fired while the
+     * command waited, answering Jetty's 500 over the command's answer).
+     */
+    @Test
+    void aCommandWaitingLongerThanTheBodyDeadlineAfterItsBodyGetsItsOwnAnswer() throws Exception {
+        byte[] body = RunningServer.unholdXml("slow-body", null).getBytes(StandardCharsets.UTF_8);
+        redis.freeze();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", quickBodies.uri().getPort()));
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /demo/service/cc/arm/call_unhold HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/xml\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body, 0, 10);
+            socket.getOutputStream().flush();
+            Thread.sleep(300); // the rest in a packet of its own: the body is read asynchronously
+            socket.getOutputStream().write(body, 10, body.length - 10);
+            String response = readResponse(socket.getInputStream());
+            assertTrue(response.startsWith("HTTP/1.1 503"), response);
+            assertTrue(response.contains("reason=\"store_unavailable\""), response);
+        } finally {
+            redis.thaw();
+        }
     }
 
     /**

@@ -8,6 +8,9 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ccarm.config.Limits;
@@ -46,6 +49,20 @@ final class BodyReader implements ReadListener, AsyncListener {
     private final Limits limits;
     private final long startNanos = System.nanoTime();
     private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile ScheduledFuture<?> deadline; // the body's; cancelled once it is in, or refused
+
+    /** Bodies' deadlines, for every request: one thread that only hands the refusal on. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "body-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        return deadlines;
+    }
     private byte[] buffer;
     private int length;
 
@@ -76,11 +93,16 @@ final class BodyReader implements ReadListener, AsyncListener {
             receiver.body(input.readNBytes((int) declared));
             return;
         }
-        AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync();
-        async.setTimeout(limits.bodyTimeoutMillis());
+        // The cycle has no timeout of its own: Jetty arms it once and never again, so a body
+        // timeout set here would still run while the command waits after the body (and answer
+        // Jetty's own 500 over the command's answer). The body's deadline is a task of its own.
+        AsyncContext async = AsyncCycles.hold(request);
         int capacity = declared > 0 ? (int) declared + 1 : Math.min(limits.maxBodyBytes() + 1, 4096);
         BodyReader reader = new BodyReader(input, receiver, limits, capacity);
         async.addListener(reader);
+        reader.deadline = DEADLINES.schedule(() -> reader.refuse(ErrorReason.REQUEST_TIMEOUT,
+                "the body did not arrive within " + limits.bodyTimeoutMillis() + " ms"),
+                limits.bodyTimeoutMillis(), TimeUnit.MILLISECONDS);
         input.setReadListener(reader);
     }
 
@@ -109,6 +131,7 @@ final class BodyReader implements ReadListener, AsyncListener {
     @Override
     public void onAllDataRead() {
         if (finished.compareAndSet(false, true)) {
+            cancelDeadline();
             receiver.body(Arrays.copyOf(buffer, length));
         }
     }
@@ -119,6 +142,13 @@ final class BodyReader implements ReadListener, AsyncListener {
             refuse(ErrorReason.REQUEST_TIMEOUT, "the body did not arrive in time");
         } else {
             refuse(ErrorReason.BAD_REQUEST, "the request body could not be read");
+        }
+    }
+
+    private void cancelDeadline() {
+        ScheduledFuture<?> task = deadline;
+        if (task != null) {
+            task.cancel(false);
         }
     }
 
@@ -144,6 +174,7 @@ final class BodyReader implements ReadListener, AsyncListener {
 
     private void refuse(ErrorReason reason, String detail) {
         if (finished.compareAndSet(false, true)) {
+            cancelDeadline();
             receiver.refused(reason, detail);
         }
     }

@@ -21,6 +21,8 @@ import org.ccarm.protocol.SessionChange;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.transport.SessionCookie;
 import org.ccarm.transport.WebOrigins;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /<DOMAIN>/service/cc/arm/<command>}: hands the dispatcher the HTTP checks
@@ -32,6 +34,7 @@ import org.ccarm.transport.WebOrigins;
 final class CommandServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(CommandServlet.class);
 
     private final transient PathParams params;
     private final String command; // null: read from the path
@@ -80,8 +83,18 @@ final class CommandServlet extends HttpServlet {
         } else {
             // the session is being looked up in a store on the network: no thread waits for it
             AsyncCycles.hold(request);
-            admission.whenComplete((admitted, failure) -> proceed(request, response, admitted != null ? admitted
-                    : new Admission.Answered(internalError()), mediaType, reply));
+            admission.whenComplete((admitted, failure) -> {
+                try {
+                    proceed(request, response, admitted != null ? admitted : new Admission.Answered(internalError()),
+                            mediaType, reply);
+                } catch (RuntimeException e) {
+                    // a bug: the call is answered (and, if admitted, completed) rather than left open
+                    LOG.warn("a {} call failed after its admission", call.command(), e);
+                    answer(request, response, admitted instanceof CommandDispatcher.Admitted a
+                            ? a.refuse(ErrorReason.INTERNAL_ERROR, "the server failed to carry out the command; it has "
+                            + "been logged") : internalError(), reply);
+                }
+            });
         }
     }
 

@@ -25,6 +25,7 @@ import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.protocol.codec.EventEncoder;
 import org.ccarm.transport.WebOrigins;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /<DOMAIN>/service/cc/arm/events}: Server-Sent Events for scripts and
@@ -70,9 +71,20 @@ final class EventStreamServlet extends HttpServlet {
         } else {
             // the session is being looked up in a store on the network: no thread waits for it
             AsyncCycles.hold(request);
-            admission.whenComplete((admitted, failure) -> proceed(request, response, admitted != null ? admitted
-                    : new Admission.Answered(Answer.error("subscribe", true, ErrorReason.INTERNAL_ERROR,
-                    "the server failed to carry out the command; it has been logged")), stream, channel));
+            admission.whenComplete((admitted, failure) -> {
+                Answer failed = Answer.error("subscribe", true, ErrorReason.INTERNAL_ERROR,
+                        "the server failed to carry out the command; it has been logged");
+                try {
+                    proceed(request, response, admitted != null ? admitted : new Admission.Answered(failed), stream,
+                            channel);
+                } catch (RuntimeException e) {
+                    // a bug: the stream is answered (and, if admitted, completed) rather than left open
+                    LoggerFactory.getLogger(EventStreamServlet.class).warn("an event stream failed after its admission", e);
+                    refuse(request, response, admitted instanceof CommandDispatcher.Admitted a
+                            ? a.refuse(ErrorReason.INTERNAL_ERROR, "the server failed to carry out the command; it has "
+                            + "been logged") : failed);
+                }
+            });
         }
     }
 

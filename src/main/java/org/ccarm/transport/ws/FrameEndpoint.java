@@ -186,13 +186,14 @@ public final class FrameEndpoint implements Session.Listener, SessionBound {
         CompletableFuture<Answer> answer = dispatcher.admitLater(call, new ConnectionChecks(token, clientAddress, channel))
                 .thenCompose(admission -> admission.orElseLater(admitted -> admitted.executeLater(WireFormat.JSON,
                         frame.body().getBytes(StandardCharsets.UTF_8), null))).toCompletableFuture();
-        if (answer.isDone()) {
-            answeredFrame(id, answer.join());
-        } else {
-            answer.whenComplete((done, failure) -> answeredFrame(id, done != null ? done
-                    : Answer.error(frame.command(), true, ErrorReason.INTERNAL_ERROR,
-                            "the server failed to carry out the command; it has been logged")));
-        }
+        // a failure here is a bug (the dispatcher answers every failure): answered as one, and logged
+        answer.whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("frame {} on {} failed unexpectedly", id, connectionId, failure);
+            }
+            answeredFrame(id, done != null ? done : Answer.error(frame.command(), true, ErrorReason.INTERNAL_ERROR,
+                    "the server failed to carry out the command; it has been logged"));
+        });
     }
 
     /** A command frame's answer: the session it changed (login, logout) first, then the answer, then the next frame. */
@@ -207,9 +208,14 @@ public final class FrameEndpoint implements Session.Listener, SessionBound {
     }
 
     private void answered(String id, Answer answer) {
-        send(id, answer);
-        channel.startAfterAnswer();
-        demandNext();
+        try {
+            send(id, answer);
+            channel.startAfterAnswer();
+        } catch (RuntimeException e) {
+            LOG.warn("answering frame {} on {} failed; the connection reads on", id, connectionId, e);
+        } finally {
+            demandNext(); // whatever happened to this answer, the connection must not stop reading
+        }
     }
 
     /** The next frame (or ping, or close) may come: Jetty reads nothing more from the connection until asked. */
