@@ -16,11 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.ccarm.CcArmServer;
 import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
 import org.ccarm.config.StoreConfig;
+import org.ccarm.testing.Await;
 import org.ccarm.testing.RedisServer;
 import org.ccarm.testing.TestConfigs;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -135,7 +137,8 @@ class FrozenRedisEndToEndTest {
                     .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body, 0, 10);
             socket.getOutputStream().flush();
-            Thread.sleep(300); // the rest in a packet of its own: the body is read asynchronously
+            // the client's pace, not a wait for the server: the rest of the body 300 ms later, in a packet of its own
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
             socket.getOutputStream().write(body, 10, body.length - 10);
             String response = readResponse(socket.getInputStream());
             assertTrue(response.startsWith("HTTP/1.1 503"), response);
@@ -170,7 +173,10 @@ class FrozenRedisEndToEndTest {
                     sent.add(System.nanoTime());
                     waiting.add(socket);
                 }
-                Thread.sleep(300); // every one of them has reached Redis, or waits to
+                // without sessions they are admitted and wait in the store (in flight); with them they wait for their
+                // sessions before admission, where only their connections can be counted
+                Await.until(() -> token == null ? commandsInFlight(server) >= WAITING : server.openConnections() >= WAITING,
+                        "every one of them is in, waiting on Redis");
 
                 long live = probe("liveness", URI.create(server.opsUri() + "health/live"), 200);
                 long notFound = probe("a 404", URI.create(server.uri() + "no/such/path"), 404);
@@ -208,6 +214,18 @@ class FrozenRedisEndToEndTest {
                     socket.close();
                 }
             }
+        }
+    }
+
+    /** {@code ccarm_commands_in_flight}, as the operations listener reports it (it does not wait on Redis). */
+    private static double commandsInFlight(CcArmServer server) {
+        try {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(server.opsUri() + "metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(line -> line.startsWith("ccarm_commands_in_flight "))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElse(0);
+        } catch (Exception e) {
+            return 0;
         }
     }
 
