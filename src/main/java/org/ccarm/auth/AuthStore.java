@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.ccarm.store.Later;
 
 /**
  * Where the operators, the sessions and the counts of failed logins live: this
@@ -29,11 +29,7 @@ public interface AuthStore extends AutoCloseable {
 
     /** {@link #operator}, answered later, as {@link #touchSessionLater} is. */
     default CompletionStage<Optional<Operator>> operatorLater(String domain, String id) {
-        try {
-            return CompletableFuture.completedFuture(operator(domain, id));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Later.now(() -> operator(domain, id));
     }
 
     /** Removes an operator; false when there was none. (The caller ends its sessions.) */
@@ -70,11 +66,7 @@ public interface AuthStore extends AutoCloseable {
      */
     default CompletionStage<Optional<Session>> touchSessionLater(String domain, String tokenHash, Instant now,
                                                                  Duration idle) {
-        try {
-            return CompletableFuture.completedFuture(touchSession(domain, tokenHash, now, idle));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Later.now(() -> touchSession(domain, tokenHash, now, idle));
     }
 
     /** The session of this token hash when it is alive at {@code now}, its idle time left as it is. */
@@ -83,11 +75,7 @@ public interface AuthStore extends AutoCloseable {
     /** {@link #findSession}, answered later, as {@link #touchSessionLater} is. */
     default CompletionStage<Optional<Session>> findSessionLater(String domain, String tokenHash, Instant now,
                                                                 Duration idle) {
-        try {
-            return CompletableFuture.completedFuture(findSession(domain, tokenHash, now, idle));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Later.now(() -> findSession(domain, tokenHash, now, idle));
     }
 
     /** Ends a session; false when there was none. */
@@ -104,11 +92,7 @@ public interface AuthStore extends AutoCloseable {
 
     /** {@link #failures}, answered later, as {@link #touchSessionLater} is. */
     default CompletionStage<List<Attempts>> failuresLater(String domain, List<String> counters) {
-        try {
-            return CompletableFuture.completedFuture(failures(domain, counters));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Later.now(() -> failures(domain, counters));
     }
 
     /**

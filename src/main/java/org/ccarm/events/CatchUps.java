@@ -8,9 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the subscriptions' catch-ups (snapshots, replays) in short steps on a few threads
@@ -46,8 +44,8 @@ final class CatchUps implements AutoCloseable {
         this.clock = clock;
         // a step may wait for the store (a shared one), never for a client: a few threads serve every catch-up
         this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                daemon("event-catch-up"));
-        this.patience = Executors.newSingleThreadScheduledExecutor(daemon("event-catch-up-patience"));
+                EventHub.daemon("event-catch-up"));
+        this.patience = Executors.newSingleThreadScheduledExecutor(EventHub.daemon("event-catch-up-patience"));
     }
 
     /** Starts the subscription's catch-up, now or when its session has a turn free. */
@@ -126,14 +124,5 @@ final class CatchUps implements AutoCloseable {
     public void close() {
         workers.shutdownNow();
         patience.shutdownNow();
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

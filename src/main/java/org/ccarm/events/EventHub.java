@@ -332,7 +332,8 @@ public final class EventHub implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemon(String name) {
+    /** Daemon threads named {@code name-1}, {@code name-2}, ...: the hub's and its catch-ups'. */
+    static ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

@@ -2,7 +2,6 @@ package org.ccarm.store;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
@@ -52,11 +51,7 @@ public interface ConversationStore extends AutoCloseable {
      * answers at once.
      */
     default CompletionStage<TransitionResult> applyAsync(ConversationKey key, Transition transition) {
-        try {
-            return CompletableFuture.completedFuture(apply(key, transition));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Later.now(() -> apply(key, transition));
     }
 
     /**
