@@ -123,7 +123,7 @@ public final class Subscription {
      */
     Step step(EventLog log, Clock clock) {
         try {
-            if (ended()) {
+            if (isEnded()) {
                 return Step.DONE;
             }
             if (start == null) {
@@ -251,7 +251,7 @@ public final class Subscription {
      */
     boolean awaitClient() {
         waitingForClient.set(true);
-        return !((window.get() > 0 || ended()) && waitingForClient.compareAndSet(true, false));
+        return !((window.get() > 0 || isEnded()) && waitingForClient.compareAndSet(true, false));
     }
 
     /** How many catch-up writes the client has taken: unchanged over the patience means it reads nothing. */
@@ -271,11 +271,8 @@ public final class Subscription {
         return state == State.LIVE;
     }
 
+    /** Whether it has ended (cancelled, or ended by the server). */
     synchronized boolean isEnded() {
-        return state == State.ENDED;
-    }
-
-    private synchronized boolean ended() {
         return state == State.ENDED;
     }
 
