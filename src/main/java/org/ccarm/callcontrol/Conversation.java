@@ -117,10 +117,23 @@ public final class Conversation {
         return new Conversation(domain, id, operators, newHold, version + 1);
     }
 
+    /**
+     * This call with {@code newHold} at {@code newVersion}, as a store recorded it: a store
+     * that keeps the hold apart from the call (the in-memory one keeps it as two numbers)
+     * puts the state back together with it. The holder must take part, as in {@link #of}.
+     */
+    public Conversation recordedAs(Optional<Hold> newHold, long newVersion) {
+        return of(domain, id, operators, newHold, newVersion);
+    }
+
+    /** The same call (everything but the hold and the version): what a transition never changes. */
+    public boolean sameCallAs(Conversation other) {
+        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators);
+    }
+
     /** The same call and hold, without the version: what a report or a fixture describes. */
     public boolean sameStateAs(Conversation other) {
-        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators)
-                && Objects.equals(hold, other.hold);
+        return sameCallAs(other) && Objects.equals(hold, other.hold);
     }
 
     @Override

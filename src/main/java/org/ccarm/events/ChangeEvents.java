@@ -3,11 +3,10 @@ package org.ccarm.events;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.ccarm.callcontrol.Conversation;
-import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
-import org.ccarm.callcontrol.TransitionResult;
 
 /** The event each kind of change records, the same for every store. */
 public final class ChangeEvents {
@@ -15,43 +14,39 @@ public final class ChangeEvents {
     private ChangeEvents() {}
 
     /**
-     * call_hold: {@code hold} by its holder, at the hold's start; call_unhold:
-     * {@code working}, by the operator who released it, at {@code now}.
+     * The event of a change, computed from the states before and after it (null before a
+     * conversation existed, null after it ended), whatever made the change: a command, the
+     * switch feed, a phone. The status is the state's after it: {@code hold} by its holder
+     * at the hold's start; {@code working} by {@code acting} (the operator who released it,
+     * null when the switch made it so) at {@code now}; {@code released} by no one at
+     * {@code now}. Its operators are those of the state after it (before it, for
+     * {@code released}); those the change took out are its {@code removed}: each hears once
+     * that, for it, the conversation ended, and nothing after.
      */
-    public static ConversationEvent applied(TransitionResult.Applied applied, Instant now) {
-        Conversation after = applied.after();
+    public static ConversationEvent between(Conversation before, Conversation after, String acting, Instant now) {
+        if (after == null) {
+            Conversation ended = Objects.requireNonNull(before, "a change has a state before or after it");
+            return ConversationEvent.change(ended.domain(), ended.id(), ConversationEvent.Status.RELEASED, null, now,
+                    ended.operators());
+        }
+        List<String> removed = before == null ? List.of() : removed(before.operators(), after.operators());
         if (after.hold().isPresent()) {
             Hold hold = after.hold().get();
             return ConversationEvent.change(after.domain(), after.id(), ConversationEvent.Status.HOLD, hold.heldBy(),
-                    hold.since(), after.operators());
+                    hold.since(), after.operators(), removed);
         }
-        return ConversationEvent.change(after.domain(), after.id(), ConversationEvent.Status.WORKING,
-                applied.actingOperator(), now, after.operators());
-    }
-
-    /**
-     * The switch feed created or replaced a conversation: {@code hold} by its holder, or
-     * {@code working} by no one. The operators it had ({@code former}) and no longer has are
-     * its {@code removed}: each hears once that the conversation ended, and nothing after.
-     */
-    public static ConversationEvent put(Conversation conversation, List<String> former, Instant now) {
-        return ConversationEvent.change(conversation.domain(), conversation.id(),
-                conversation.isOnHold() ? ConversationEvent.Status.HOLD : ConversationEvent.Status.WORKING,
-                conversation.hold().map(Hold::heldBy).orElse(null), now, conversation.operators(),
-                removed(former, conversation.operators()));
+        return ConversationEvent.change(after.domain(), after.id(), ConversationEvent.Status.WORKING, acting, now,
+                after.operators(), removed);
     }
 
     /** The operators of {@code former} that {@code now} no longer has, in order. */
-    public static List<String> removed(List<String> former, List<String> now) {
+    private static List<String> removed(List<String> former, List<String> now) {
+        if (now.containsAll(former)) {
+            return List.of(); // the common case, a change that keeps its operators: no set to build
+        }
         Set<String> left = new LinkedHashSet<>(former);
         left.removeAll(now);
         return List.copyOf(left);
-    }
-
-    /** The switch feed ended a conversation that had these operators: {@code released}. */
-    public static ConversationEvent removed(ConversationKey key, List<String> operators, Instant now) {
-        return ConversationEvent.change(key.domain(), key.conversationId(), ConversationEvent.Status.RELEASED, null, now,
-                operators);
     }
 
     /** A conversation as it is now, for a subscription's snapshot. */

@@ -1,61 +1,42 @@
 package org.ccarm.feed;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.ccarm.callcontrol.Conversation;
-import org.ccarm.callcontrol.Hold;
+import org.ccarm.callcontrol.ConversationCodec;
 import org.ccarm.callcontrol.OperatorIds;
 import org.ccarm.protocol.json.JsonForm;
 
 /**
  * The feed's JSON form of a conversation:
  * {@code {"operators": ["1001", "1002"], "held_by": "1001", "held_since": "..."}} as
- * the switch writes it, and with {@code id} and {@code domain} as read back. Reading is
+ * the switch writes it, and with {@code id} and {@code domain} as read back: the fields
+ * of {@link ConversationCodec}, by its names and kinds, so a new field of a conversation
+ * is read and written here without a change. Reading is
  * as strict as the command API's: one JSON value and nothing after it, no duplicate
  * key, no unknown field, no number or boolean where a string belongs, instants as
  * {@link FeedInstant} says; a feed mistake cannot create a conversation nobody meant.
  */
 public final class ConversationJson {
-
-    /** A conversation as the switch reports it. */
-    record Reported(@JsonProperty("operators") List<String> operators,
-                    @JsonProperty("held_by") String heldBy,
-                    @JsonProperty("held_since") String heldSince) {}
-
-    /** One entry of a fixture file: a reported conversation with its id. */
-    record FixtureEntry(@JsonProperty("id") String id,
-                        @JsonProperty("operators") List<String> operators,
-                        @JsonProperty("held_by") String heldBy,
-                        @JsonProperty("held_since") String heldSince) {
-        Reported reported() {
-            return new Reported(operators, heldBy, heldSince);
-        }
-    }
-
-    /** A conversation as read back. */
-    @JsonPropertyOrder({"id", "domain", "operators", "held_by", "held_since"})
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Shown(@JsonProperty("id") String id, @JsonProperty("domain") String domain,
-                 @JsonProperty("operators") List<String> operators,
-                 @JsonProperty("held_by") String heldBy, @JsonProperty("held_since") String heldSince) {}
 
     /** An error of the feed, as it answers it. */
     @JsonPropertyOrder({"error", "detail"})
@@ -86,46 +67,63 @@ public final class ConversationJson {
     }
 
     /**
-     * Reads a conversation as the switch reports it. Without {@code held_since}, a
+     * Reads a conversation as the switch reports it: an object of the fields
+     * {@link ConversationCodec#FIELDS} names, of their kinds. Without {@code held_since}, a
      * conversation reported as held is held since now.
      */
     public Conversation read(String domain, String id, byte[] json) throws InvalidConversationException {
         if (!JsonForm.looksLikeUtf8(json)) {
             throw new InvalidConversationException("the feed's JSON is UTF-8; this body is UTF-16 or UTF-32");
         }
-        return conversation(domain, id, parse(json, mapper.constructType(Reported.class)));
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidConversationException("the body is not a conversation: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidConversationException("the body cannot be read as JSON");
+        }
+        return conversation(domain, id, tree);
     }
 
-    /** Reads a fixture file: a JSON array of reported conversations, each with its id. */
+    /** Reads a fixture file: a JSON array of reported conversations, each with its {@code id}. */
     public List<Conversation> readFixture(String domain, InputStream in) throws InvalidConversationException, IOException {
-        List<FixtureEntry> entries;
+        JsonNode entries;
         try {
-            entries = mapper.readValue(in, mapper.getTypeFactory().constructCollectionType(List.class, FixtureEntry.class));
+            entries = mapper.readTree(in);
         } catch (JsonProcessingException e) {
             throw new InvalidConversationException("not a JSON array of conversations: " + e.getOriginalMessage());
         }
-        if (entries == null) {
+        if (entries == null || !entries.isArray()) {
             throw new InvalidConversationException("a fixture must be a JSON array of conversations");
         }
         List<Conversation> conversations = new ArrayList<>();
         for (int index = 0; index < entries.size(); index++) {
-            FixtureEntry entry = entries.get(index);
-            if (entry == null || entry.id() == null || entry.id().isEmpty()) {
+            JsonNode entry = entries.get(index);
+            JsonNode entryId = entry.isObject() ? ((ObjectNode) entry).remove("id") : null;
+            if (entryId == null || !entryId.isTextual() || entryId.asText().isEmpty()) {
                 throw new InvalidConversationException("entry " + index + " needs a non-empty string id");
             }
             try {
-                conversations.add(conversation(domain, entry.id(), entry.reported()));
+                conversations.add(conversation(domain, entryId.asText(), entry));
             } catch (InvalidConversationException e) {
-                throw new InvalidConversationException("entry " + index + " (" + entry.id() + "): " + e.getMessage());
+                throw new InvalidConversationException("entry " + index + " (" + entryId.asText() + "): " + e.getMessage());
             }
         }
         return conversations;
     }
 
+    /** The conversation as read back: its {@code id}, {@code domain}, and every field (null when it has no value). */
     public byte[] write(Conversation conversation) {
-        Optional<Hold> hold = conversation.hold();
-        return bytes(new Shown(conversation.id(), conversation.domain(), conversation.operators(),
-                hold.map(Hold::heldBy).orElse(null), hold.map(h -> h.since().toString()).orElse(null)));
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("id", conversation.id());
+        shown.put("domain", conversation.domain());
+        Map<String, Object> values = ConversationCodec.values(conversation);
+        for (ConversationCodec.Field field : ConversationCodec.FIELDS) {
+            Object value = values.get(field.name());
+            shown.put(field.name(), value instanceof Instant instant ? instant.toString() : value);
+        }
+        return bytes(shown);
     }
 
     /** {@code {"error": "...", "detail": "..."}}, the feed's error body. */
@@ -137,53 +135,83 @@ public final class ConversationJson {
         try {
             return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a record of strings always serialises", e);
+            throw new IllegalStateException("strings, lists of strings and maps of them always serialise", e);
         }
     }
 
-    private <T> T parse(byte[] json, JavaType type) throws InvalidConversationException {
-        try {
-            T value = mapper.readValue(json, type);
-            if (value == null) {
-                throw new InvalidConversationException("a conversation must be a JSON object");
+    /**
+     * The conversation a JSON object reports: each member one of the codec's fields, typed
+     * as its kind says (null is no value), the operators valid ids; then the record's own
+     * rules (a holder takes part).
+     */
+    private Conversation conversation(String domain, String id, JsonNode tree) throws InvalidConversationException {
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidConversationException("a conversation must be a JSON object");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : tree.properties()) {
+            ConversationCodec.Field field = ConversationCodec.FIELDS.stream()
+                    .filter(f -> f.name().equals(member.getKey())).findFirst()
+                    .orElseThrow(() -> new InvalidConversationException("unknown field \"" + member.getKey()
+                            + "\"; a conversation has " + ConversationCodec.FIELDS.stream()
+                            .map(ConversationCodec.Field::name).toList()));
+            if (!member.getValue().isNull()) {
+                values.put(field.name(), value(field, member.getValue()));
             }
-            return value;
-        } catch (JsonProcessingException e) {
-            throw new InvalidConversationException("the body is not a conversation: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidConversationException("the body cannot be read as JSON");
         }
-    }
-
-    private Conversation conversation(String domain, String id, Reported reported) throws InvalidConversationException {
-        List<String> operators = reported.operators();
-        if (operators == null || operators.isEmpty() || operators.stream().anyMatch(o -> o == null || o.isEmpty())) {
-            throw new InvalidConversationException("operators must be a non-empty array of non-empty operator ids");
+        for (ConversationCodec.Field field : ConversationCodec.FIELDS) {
+            if (field.required() && !values.containsKey(field.name())) {
+                throw new InvalidConversationException(field.name() + " is required");
+            }
         }
+        @SuppressWarnings("unchecked")
+        List<String> operators = (List<String>) values.get(ConversationCodec.OPERATORS);
         for (String operator : operators) {
             if (!OperatorIds.isValid(operator)) {
                 throw new InvalidConversationException("operator '" + operator + "': " + OperatorIds.rule());
             }
         }
-        String heldBy = reported.heldBy();
-        if (heldBy != null && heldBy.isEmpty()) {
-            throw new InvalidConversationException("held_by must be a non-empty string or null");
-        }
-        if (heldBy == null && reported.heldSince() != null) {
-            throw new InvalidConversationException("held_since is given but held_by is not");
-        }
-        if (heldBy != null && !operators.contains(heldBy)) {
-            throw new InvalidConversationException("held_by " + heldBy + " is not one of the operators");
-        }
-        Optional<Hold> hold = Optional.empty();
-        if (heldBy != null) {
-            Instant since = reported.heldSince() != null ? FeedInstant.parse("held_since", reported.heldSince()) : clock.instant();
-            hold = Optional.of(new Hold(heldBy, since));
+        if (values.containsKey(ConversationCodec.HELD_BY)) {
+            values.putIfAbsent(ConversationCodec.HELD_SINCE, clock.instant());
         }
         try {
-            return Conversation.of(domain, id, operators, hold);
+            return ConversationCodec.fromValues(domain, id, 0, values);
         } catch (IllegalArgumentException e) {
             throw new InvalidConversationException(e.getMessage());
         }
+    }
+
+    /** A member's value as its field's kind wants it: strings never coerced from numbers or booleans. */
+    private static Object value(ConversationCodec.Field field, JsonNode node) throws InvalidConversationException {
+        String name = field.name();
+        switch (field.kind()) {
+            case TEXT -> {
+                return text(name, node);
+            }
+            case INSTANT -> {
+                return FeedInstant.parse(name, text(name, node));
+            }
+            case TEXT_LIST -> {
+                if (!node.isArray() || node.isEmpty()) {
+                    throw new InvalidConversationException(name + " must be a non-empty array of non-empty strings");
+                }
+                List<String> items = new ArrayList<>(node.size());
+                for (JsonNode item : node) {
+                    if (!item.isTextual() || item.asText().isEmpty()) {
+                        throw new InvalidConversationException(name + " must be a non-empty array of non-empty strings");
+                    }
+                    items.add(item.asText());
+                }
+                return items;
+            }
+            default -> throw new IllegalStateException("a kind without a reader: " + field.kind());
+        }
+    }
+
+    private static String text(String name, JsonNode node) throws InvalidConversationException {
+        if (!node.isTextual() || node.asText().isEmpty()) {
+            throw new InvalidConversationException(name + " must be a non-empty string or null");
+        }
+        return node.asText();
     }
 }

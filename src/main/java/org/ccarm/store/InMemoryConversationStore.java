@@ -1,7 +1,6 @@
 package org.ccarm.store;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -64,22 +63,22 @@ public final class InMemoryConversationStore implements ConversationStore {
     public Put put(Conversation conversation) {
         ConversationKey key = conversation.key();
         long seq;
-        long[] version = {0};
+        Conversation[] stored = {null};
         Slot[] fresh = {null};
         synchronized (stripe(key)) {
-            List<List<String>> former = new ArrayList<>(1);
+            Conversation[] former = {null};
             domains.computeIfAbsent(conversation.domain(), d -> new ConcurrentHashMap<>())
                     .compute(conversation.id(), (id, old) -> {
-                        former.add(old == null ? List.of() : old.operators);
-                        version[0] = old == null ? 1 : old.retire() + 1;
-                        fresh[0] = new Slot(conversation, version[0], events, false);
+                        former[0] = old == null ? null : old.retire();
+                        stored[0] = conversation.recordedAs(conversation.hold(),
+                                former[0] == null ? 1 : former[0].version() + 1);
+                        fresh[0] = new Slot(stored[0], events, false);
                         return fresh[0];
                     });
-            seq = fresh[0].announce(ChangeEvents.put(conversation, former.get(0), now()));
+            seq = fresh[0].announce(ChangeEvents.between(former[0], stored[0], null, now()));
         }
         events.changed();
-        return new Put(version[0] == 1, Conversation.of(conversation.domain(), conversation.id(),
-                conversation.operators(), conversation.hold(), version[0]), seq);
+        return new Put(stored[0].version() == 1, stored[0], seq);
     }
 
     @Override
@@ -91,10 +90,10 @@ public final class InMemoryConversationStore implements ConversationStore {
         Removed[] removed = {null};
         synchronized (stripe(key)) {
             conversations.computeIfPresent(key.conversationId(), (id, old) -> {
-                long version = old.retire() + 1;
+                Conversation last = old.retire();
                 // the stream's lock is a leaf (it waits for nothing): safe to take inside compute
-                long seq = events.record(ChangeEvents.removed(key, old.operators, now())).seq();
-                removed[0] = new Removed(version, seq);
+                long seq = events.record(ChangeEvents.between(last, null, null, now())).seq();
+                removed[0] = new Removed(last.version() + 1, seq);
                 return null;
             });
         }
@@ -132,7 +131,7 @@ public final class InMemoryConversationStore implements ConversationStore {
         ConcurrentMap<String, Slot> slots = domains.computeIfAbsent(domain, d -> new ConcurrentHashMap<>());
         int loaded = 0;
         for (Conversation conversation : conversations) {
-            if (slots.putIfAbsent(conversation.id(), new Slot(conversation, 1, events, true)) == null) {
+            if (slots.putIfAbsent(conversation.id(), new Slot(conversation.recordedAs(conversation.hold(), 1), events, true)) == null) {
                 loaded++;
             }
         }
@@ -176,36 +175,33 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
 
     /**
-     * One conversation's place in the store. It keeps the call (domain, id, operators),
-     * which never changes, and the hold and version as numbers: which operator (an index
-     * into the operators), since when, and how many changes. A hold or a release then
-     * writes no reference at all: nothing new for the collector to promote and later
-     * reclaim from the old generation, and no card for G1's barrier to dirty and its
-     * refinement threads to scan. Both made a store of a million conversations slower
+     * One conversation's place in the store. It keeps the call as it was last put (the
+     * record, minus what a transition changes), and the hold and version as numbers: which
+     * operator (an index into the operators), since when, and how many changes. A hold or
+     * a release then writes no reference at all: nothing new for the collector to promote
+     * and later reclaim from the old generation, and no card for G1's barrier to dirty and
+     * its refinement threads to scan. Both made a store of a million conversations slower
      * per request than one of a thousand (README, performance). The conversation handed
-     * to a transition is rebuilt from these fields; it dies young.
+     * to a transition is rebuilt from these fields; it dies young. A transition that
+     * changes more than the hold (none does yet) has its whole state kept as the call.
      */
     private static final class Slot {
         private static final int NOT_HELD = -1;
 
-        private final String domain;
-        private final String id;
-        private final List<String> operators;
         private final InMemoryEventLog events;
-        private int holder = NOT_HELD; // guarded by this, like every field below
+        private Conversation call; // guarded by this, like every field below; its hold and version are not used
+        private int holder = NOT_HELD;
         private long heldSinceMillis;
         private long version;
         private boolean retired;
         private boolean announced; // false from a put until its event is recorded: readers wait
 
-        Slot(Conversation conversation, long version, InMemoryEventLog events, boolean announced) {
+        /** A slot for {@code recorded}, at its version. */
+        Slot(Conversation recorded, InMemoryEventLog events, boolean announced) {
             this.events = events;
             this.announced = announced;
-            this.domain = conversation.domain();
-            this.id = conversation.id();
-            this.operators = conversation.operators();
-            this.version = version;
-            record(conversation);
+            this.call = recorded;
+            record(recorded);
         }
 
         /** The state as it is; null once retired. */
@@ -243,33 +239,39 @@ public final class InMemoryConversationStore implements ConversationStore {
             if (retired) {
                 return null;
             }
-            TransitionResult result = transition.applyTo(state());
+            Conversation before = state();
+            TransitionResult result = transition.applyTo(before);
             if (result instanceof TransitionResult.Applied applied) {
-                record(applied.after()); // a transition changes the hold, never the call
-                version = applied.after().version();
+                Conversation after = applied.after();
+                if (!after.sameCallAs(call)) {
+                    call = after;
+                }
+                record(after);
                 // recorded under this slot's lock: the change and its event happen together
-                return applied.recordedAs(events.record(ChangeEvents.applied(applied, now())).seq());
+                return applied.recordedAs(events.record(
+                        ChangeEvents.between(before, after, applied.actingOperator(), now())).seq());
             }
             return result;
         }
 
-        /** No more transitions land here; returns the last version. Never waits: it runs inside the map's compute. */
-        synchronized long retire() {
+        /** No more transitions land here; returns the last state. Never waits: it runs inside the map's compute. */
+        synchronized Conversation retire() {
             retired = true;
-            return version;
+            return state();
         }
 
         private Conversation state() {
             Optional<Hold> hold = holder == NOT_HELD ? Optional.empty()
-                    : Optional.of(new Hold(operators.get(holder), Instant.ofEpochMilli(heldSinceMillis)));
-            return Conversation.of(domain, id, operators, hold, version);
+                    : Optional.of(new Hold(call.operators().get(holder), Instant.ofEpochMilli(heldSinceMillis)));
+            return call.recordedAs(hold, version);
         }
 
-        private void record(Conversation conversation) {
-            Optional<Hold> hold = conversation.hold();
+        private void record(Conversation state) {
+            Optional<Hold> hold = state.hold();
             // a holder always takes part (Conversation guarantees it), so the index is found
-            holder = hold.map(h -> operators.indexOf(h.heldBy())).orElse(NOT_HELD);
+            holder = hold.map(h -> state.operators().indexOf(h.heldBy())).orElse(NOT_HELD);
             heldSinceMillis = hold.map(h -> h.since().toEpochMilli()).orElse(0L);
+            version = state.version();
         }
     }
 }

@@ -7,12 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
+import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.store.redis.RedisConversationStore;
 import org.ccarm.testing.Await;
 import org.ccarm.testing.RedisServer;
@@ -57,6 +67,112 @@ class RedisConversationStoreTest extends ConversationStoreContract {
             other.apply(c.key(), new Transition.ReleaseHold(Optional.empty()));
             assertFalse(store.find(c.key()).orElseThrow().isOnHold());
             assertEquals(2, store.find(c.key()).orElseThrow().version());
+        }
+    }
+
+    /** A hold and its release on a conversation this instance knows cost one round trip each: the script, no read. */
+    @Test
+    void aTransitionOnAKnownConversationIsOneRoundTrip() {
+        Conversation c = store.put(free("demo", "one-trip", "1001")).stored();
+        try (Probe probe = new Probe()) {
+            Map<String, Long> before = probe.calls();
+            store.apply(c.key(), new Transition.PlaceHold(Optional.empty(), NOW));
+            store.apply(c.key(), new Transition.ReleaseHold(Optional.empty()));
+            Map<String, Long> after = probe.calls();
+            assertEquals(0, delta(before, after, "hgetall"), "no read");
+            assertEquals(2, delta(before, after, "evalsha"), "one script per transition");
+        }
+        assertEquals(3, store.find(c.key()).orElseThrow().version());
+    }
+
+    /**
+     * What this instance remembers is never trusted: another instance's change makes its
+     * compare-and-set fail, and the transition is decided again on what Redis sends back;
+     * a refusal decided on a remembered state is checked by reading.
+     */
+    @Test
+    void aStateChangedByAnotherInstanceIsDecidedAgainOnWhatRedisHas() {
+        try (RedisConversationStore other = open(Duration.ofSeconds(1))) {
+            Conversation c = store.put(heldBy("1001", "demo", "stale-1", "1001", "1002")).stored();
+            assertInstanceOf(TransitionResult.Applied.class,
+                    other.apply(c.key(), new Transition.ReleaseHold(Optional.empty())));
+            // this store remembers it held: the release is refused only once Redis says it is not held
+            TransitionResult again = store.apply(c.key(), new Transition.ReleaseHold(Optional.empty()));
+            assertEquals(Refusal.NOT_ON_HOLD, ((TransitionResult.Refused) again).refusal());
+            assertInstanceOf(TransitionResult.Applied.class, other.apply(c.key(),
+                    new Transition.PlaceHold(Optional.of("1002"), NOW)));
+            // this store remembers it free now: the hold's compare-and-set fails and is decided again (refused)
+            TransitionResult hold = store.apply(c.key(), new Transition.PlaceHold(Optional.of("1001"), NOW));
+            assertEquals(Refusal.ALREADY_ON_HOLD, ((TransitionResult.Refused) hold).refusal());
+        }
+    }
+
+    /**
+     * A conversation ended and created again starts at version 1 once more: the
+     * compare-and-set compares the state too, so a remembered first version of the old call
+     * never passes for the new one.
+     */
+    @Test
+    void aConversationCreatedAgainAtTheSameVersionIsNotMistakenForTheOldOne() {
+        try (RedisConversationStore other = open(Duration.ofSeconds(1))) {
+            ConversationKey key = store.put(heldBy("1001", "demo", "again-1", "1001")).stored().key();
+            other.remove(key);
+            assertEquals(1, other.put(heldBy("1002", "demo", "again-1", "1002")).stored().version());
+            // remembered: held by 1001 at version 1; in Redis: held by 1002 at version 1
+            TransitionResult release = store.apply(key, new Transition.ReleaseHold(Optional.empty()));
+            assertEquals("1002", ((TransitionResult.Applied) release).actingOperator());
+            assertEquals(List.of("1002"), other.find(key).orElseThrow().operators());
+        }
+    }
+
+    /** A store an earlier release wrote (operators, holder and start as fields of their own) is rewritten at start. */
+    @Test
+    void conversationsInTheEarlierLayoutAreUpgradedAtStart() {
+        try (Probe probe = new Probe()) {
+            probe.commands.del("test:layout-upgraded");
+            probe.commands.hset("test:{demo}:conv:old-1", Map.of("o", "4:10014:1002", "h", "1002", "s", "1764075819123", "v", "7"));
+            try (RedisConversationStore upgraded = open(Duration.ofSeconds(1))) {
+                Conversation old = upgraded.find(new ConversationKey("demo", "old-1")).orElseThrow();
+                assertEquals(List.of("1001", "1002"), old.operators());
+                assertEquals("1002", old.hold().orElseThrow().heldBy());
+                assertEquals(7, old.version());
+                assertEquals(Set.of("v", "d"), probe.commands.hgetall("test:{demo}:conv:old-1").keySet());
+                assertInstanceOf(TransitionResult.Applied.class,
+                        upgraded.apply(old.key(), new Transition.ReleaseHold(Optional.empty())));
+            }
+            assertEquals("2", probe.commands.get("test:layout-upgraded"));
+        }
+    }
+
+    private static final java.time.Instant NOW = java.time.Instant.parse("2026-12-02T10:00:00Z");
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
+        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+    }
+
+    /** A connection of the test's own, to look at Redis from outside the store. */
+    private static final class Probe implements AutoCloseable {
+        final RedisClient client = RedisClient.create(RedisConversationStoreTest.redis.url());
+        final StatefulRedisConnection<String, String> connection = client.connect();
+        final RedisCommands<String, String> commands = connection.sync();
+
+        /** How many times Redis has run each command, by lower-case name (INFO commandstats). */
+        Map<String, Long> calls() {
+            Map<String, Long> calls = new HashMap<>();
+            for (String line : commands.info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_")) {
+                    String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                    String count = line.substring(line.indexOf("calls=") + 6);
+                    calls.put(name, Long.parseLong(count.substring(0, count.indexOf(','))));
+                }
+            }
+            return calls;
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown();
         }
     }
 

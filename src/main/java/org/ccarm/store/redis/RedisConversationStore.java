@@ -1,24 +1,22 @@
 package org.ccarm.store.redis;
 
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
-import org.ccarm.callcontrol.Hold;
+import org.ccarm.callcontrol.ConversationCodec;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
-import org.ccarm.events.ChangeEvents;
-import org.ccarm.events.ConversationEvent;
 import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.StoreUnavailableException;
@@ -26,12 +24,14 @@ import org.ccarm.store.StoreUnavailableException;
 /**
  * Conversations in Redis, shared by every server instance that points at it.
  *
- * <p>A transition reads the conversation (one round trip), lets the domain's
- * {@link Transition} decide in Java, and records the result with a compare-and-set on
- * the version it read (a second round trip); when another instance changed the
- * conversation meanwhile, it reads again and decides again. So the rules live once, in
- * the domain, and of any number of concurrent transitions of one conversation, sent to
- * any instances, each sees the state the previous one left.
+ * <p>A conversation is a hash of its version and its state as one text
+ * ({@link StoredFields}). A transition is decided in Java by the domain's
+ * {@link Transition} on the state this instance last saw ({@link KnownConversations}; read
+ * first when it saw none) and recorded by a compare-and-set on that version and text: one
+ * round trip in the common case. When another instance changed the conversation meanwhile,
+ * the script sends back what Redis has, and the transition is decided again on that. So
+ * the rules live once, in the domain, and of any number of concurrent transitions of one
+ * conversation, sent to any instances, each sees the state the previous one left.
  *
  * <p>Every operation has a budget ({@code store.timeout-ms}) for all its round trips
  * together; {@link RedisLink} keeps it and says what a failure means.
@@ -49,13 +49,15 @@ public final class RedisConversationStore implements ConversationStore {
         }
     }
 
-    private static final String NOT_HELD = "";
+    /** How many conversations' states an instance keeps to decide on ({@link KnownConversations}). */
+    static final int KNOWN_CAPACITY = 1_000_000;
 
     private final RedisLink link;
     private final RedisAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final int waitReplicas;
     private final RedisEventLog events;
+    private final KnownConversations known = new KnownConversations(KNOWN_CAPACITY);
 
     private RedisConversationStore(RedisLink link, Settings settings) {
         this.link = link;
@@ -67,76 +69,86 @@ public final class RedisConversationStore implements ConversationStore {
 
     /** Connects (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL); fails when Redis cannot be reached now. */
     public static RedisConversationStore connect(Settings settings) {
-        return new RedisConversationStore(RedisLink.connect(settings.url(), settings.timeout()), settings);
+        RedisConversationStore store = new RedisConversationStore(RedisLink.connect(settings.url(), settings.timeout()), settings);
+        try {
+            store.upgradeEarlierLayout();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
     }
 
     @Override
     public Optional<Conversation> find(ConversationKey key) {
-        return read(key, deadline());
-    }
-
-    private Optional<Conversation> read(ConversationKey key, long deadline) {
-        return StoredFields.conversation(key, await(redis.hgetall(keys.conversation(key)), deadline, false));
+        Optional<Conversation> found = StoredFields.conversation(key,
+                RedisLink.await(redis.hgetall(keys.conversation(key)), deadline(), false));
+        found.ifPresentOrElse(known::note, () -> known.forget(key));
+        return found;
     }
 
     @Override
     public TransitionResult apply(ConversationKey key, Transition transition) {
-        long deadline = deadline();
-        while (true) {
-            Optional<Conversation> current = read(key, deadline);
-            if (current.isEmpty()) {
-                return TransitionResult.noSuchConversation(key);
-            }
-            TransitionResult result = transition.applyTo(current.get());
-            if (!(result instanceof TransitionResult.Applied applied)) {
-                return result;
-            }
-            Conversation after = applied.after();
-            Optional<Hold> hold = after.hold();
-            Long seq = script(Scripts.COMPARE_AND_SET, ScriptOutputType.INTEGER, deadline, changeKeys(key),
-                    withEvent(ChangeEvents.applied(applied, now()), Long.toString(current.get().version()),
-                            Long.toString(after.version()), hold.map(Hold::heldBy).orElse(NOT_HELD),
-                            hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse("")));
-            if (seq > 0) {
-                replicated(deadline);
-                return applied.recordedAs(seq);
-            }
-            // another instance changed the conversation since it was read: decide again on what is there now
-        }
+        return RedisLink.join(applyAsync(key, transition)); // bounded: every step of it has the deadline
     }
 
     /**
-     * {@link #apply} without a thread waiting for Redis: the read and the compare-and-set
-     * are chained on their replies (the rules are decided on Lettuce's thread, a few
-     * microseconds), and the whole is bounded by one deadline.
+     * Applies the transition without a thread waiting for Redis, in one round trip when this
+     * instance knows the conversation's state: the rules are decided on that state (on
+     * Lettuce's thread, a few microseconds) and the compare-and-set records the result if
+     * Redis still has that very state, or answers the state it has, on which the rules are
+     * decided again. A conversation this instance does not know is read first. A refusal
+     * decided on a state only remembered is not answered before the state is read: a
+     * remembered state may be old, a recorded change never is. The whole is bounded by one
+     * deadline.
      */
     @Override
     public CompletionStage<TransitionResult> applyAsync(ConversationKey key, Transition transition) {
-        return attempt(key, transition, deadline());
+        long deadline = deadline();
+        Conversation remembered = known.get(key);
+        return remembered == null ? readThenDecide(key, transition, deadline)
+                : decide(key, transition, remembered, true, deadline);
     }
 
-    private CompletableFuture<TransitionResult> attempt(ConversationKey key, Transition transition, long deadline) {
+    private CompletableFuture<TransitionResult> readThenDecide(ConversationKey key, Transition transition, long deadline) {
         return RedisLink.later(redis.hgetall(keys.conversation(key)), deadline, false).thenCompose(fields -> {
             Optional<Conversation> current = StoredFields.conversation(key, fields);
             if (current.isEmpty()) {
+                known.forget(key);
                 return CompletableFuture.completedFuture(TransitionResult.noSuchConversation(key));
             }
-            TransitionResult result = transition.applyTo(current.get());
-            if (!(result instanceof TransitionResult.Applied applied)) {
-                return CompletableFuture.completedFuture(result);
-            }
-            Conversation after = applied.after();
-            Optional<Hold> hold = after.hold();
-            return link.<Long>scriptLater(Scripts.COMPARE_AND_SET, ScriptOutputType.INTEGER, deadline, changeKeys(key),
-                    withEvent(ChangeEvents.applied(applied, now()), Long.toString(current.get().version()),
-                            Long.toString(after.version()), hold.map(Hold::heldBy).orElse(NOT_HELD),
-                            hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse(""))).thenCompose(seq -> {
-                if (seq <= 0) {
-                    // another instance changed the conversation since it was read: decide again on what is there now
-                    return attempt(key, transition, deadline);
-                }
+            known.note(current.get());
+            return decide(key, transition, current.get(), false, deadline);
+        });
+    }
+
+    private CompletableFuture<TransitionResult> decide(ConversationKey key, Transition transition, Conversation current,
+                                                       boolean onlyRemembered, long deadline) {
+        TransitionResult result = transition.applyTo(current);
+        if (!(result instanceof TransitionResult.Applied applied)) {
+            return onlyRemembered ? readThenDecide(key, transition, deadline) : CompletableFuture.completedFuture(result);
+        }
+        Conversation after = applied.after();
+        String acting = applied.actingOperator();
+        return link.<List<Object>>scriptLater(Scripts.COMPARE_AND_SET, ScriptOutputType.MULTI, deadline, changeKeys(key),
+                Long.toString(current.version()), ConversationCodec.encode(current),
+                Long.toString(after.version()), ConversationCodec.encode(after),
+                events.candidateEpoch(), events.maxLength(), key.conversationId(), nowMillis(),
+                acting == null ? "" : acting).thenCompose(reply -> {
+            long seq = (Long) reply.get(0);
+            if (seq > 0) {
+                known.note(after);
                 return replicatedLater(deadline).thenApply(replicas -> (TransitionResult) applied.recordedAs(seq));
-            });
+            }
+            if (reply.size() == 1) {
+                known.forget(key);
+                return CompletableFuture.completedFuture(TransitionResult.noSuchConversation(key));
+            }
+            // another change came first: decide again on the state Redis has now, which it sent back
+            Conversation now = ConversationCodec.decode(key.domain(), key.conversationId(),
+                    Long.parseLong((String) reply.get(1)), (String) reply.get(2));
+            known.note(now);
+            return decide(key, transition, now, false, deadline);
         });
     }
 
@@ -158,24 +170,23 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public Put put(Conversation conversation) {
         long deadline = deadline();
-        Optional<Hold> hold = conversation.hold();
         List<Long> result = script(Scripts.PUT, ScriptOutputType.MULTI, deadline, changeKeys(conversation.key()),
-                withEvent(ChangeEvents.put(conversation, List.of(), now()), StoredFields.operators(conversation.operators()),
-                        hold.map(Hold::heldBy).orElse(NOT_HELD),
-                        hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse("")));
+                ConversationCodec.encode(conversation), events.candidateEpoch(), events.maxLength(), conversation.id(),
+                nowMillis());
+        known.forget(conversation.key()); // noted below once it counts: a put not replicated in time is not known
         replicated(deadline);
-        long version = result.get(1);
-        return new Put(result.get(0) == 1, Conversation.of(conversation.domain(), conversation.id(),
-                conversation.operators(), hold, version), result.get(2));
+        Conversation stored = conversation.recordedAs(conversation.hold(), result.get(1));
+        known.note(stored);
+        return new Put(result.get(0) == 1, stored, result.get(2));
     }
 
     @Override
     public Optional<Removed> remove(ConversationKey key) {
         long deadline = deadline();
-        // the event's operators are the conversation's own, which the script reads
+        known.forget(key);
+        // the event's operators are the conversation's own, which the script copies from its state
         List<Long> result = script(Scripts.REMOVE, ScriptOutputType.MULTI, deadline, changeKeys(key),
-                events.candidateEpoch(), events.maxLength(), key.conversationId(),
-                ConversationEvent.Status.RELEASED.wire(), Long.toString(now().toEpochMilli()));
+                events.candidateEpoch(), events.maxLength(), key.conversationId(), nowMillis());
         if (result.get(0) < 0) {
             return Optional.empty();
         }
@@ -194,22 +205,34 @@ public final class RedisConversationStore implements ConversationStore {
         return new String[] {keys.conversation(key), keys.eventSeq(domain), keys.events(domain), keys.eventEpoch(domain)};
     }
 
-    /** A change's own arguments followed by its event's, as {@link Scripts#COMPARE_AND_SET} and {@link Scripts#PUT} read them. */
-    private String[] withEvent(ConversationEvent event, String... changeArgs) {
-        String[] args = Arrays.copyOf(changeArgs, changeArgs.length + 7);
-        int i = changeArgs.length;
-        args[i++] = events.candidateEpoch();
-        args[i++] = events.maxLength();
-        args[i++] = event.conversationId();
-        args[i++] = event.status().wire();
-        args[i++] = event.operatorId() == null ? "" : event.operatorId();
-        args[i++] = Long.toString(event.at().toEpochMilli());
-        args[i] = StoredFields.operators(event.operators());
-        return args;
+    private static String nowMillis() {
+        return Long.toString(System.currentTimeMillis());
     }
 
-    private static Instant now() {
-        return Instant.ofEpochMilli(System.currentTimeMillis());
+    /**
+     * Rewrites the conversations an earlier release stored (operators, holder and start as
+     * fields of their own) in today's layout, once per store: a marker key says it was done.
+     * Run at start, before any command; stop instances of the earlier release first.
+     */
+    private void upgradeEarlierLayout() {
+        if (RedisLink.await(redis.exists(keys.layoutUpgraded()), deadline(), false) > 0) {
+            return;
+        }
+        ScanArgs pattern = ScanArgs.Builder.matches(keys.everyConversationPattern()).limit(500);
+        KeyScanCursor<String> cursor = null;
+        do {
+            cursor = RedisLink.await(cursor == null ? redis.scan(pattern) : redis.scan(cursor, pattern), deadline(), false);
+            for (String hash : cursor.getKeys()) {
+                Map<String, String> fields = RedisLink.await(redis.hgetall(hash), deadline(), false);
+                if (StoredFields.isEarlierLayout(fields)) {
+                    ConversationKey key = keys.conversationKeyOf(hash);
+                    Conversation conversation = StoredFields.conversation(key, fields).orElseThrow();
+                    script(Scripts.UPGRADE_LAYOUT, ScriptOutputType.INTEGER, deadline(), new String[] {hash},
+                            Long.toString(conversation.version()), ConversationCodec.encode(conversation));
+                }
+            }
+        } while (!cursor.isFinished());
+        RedisLink.await(redis.set(keys.layoutUpgraded(), "2"), deadline(), true);
     }
 
     @Override
@@ -219,10 +242,7 @@ public final class RedisConversationStore implements ConversationStore {
         keyList.add(keys.fixtureLoaded(domain));
         for (Conversation conversation : conversations) {
             keyList.add(keys.conversation(conversation.key()));
-            Optional<Hold> hold = conversation.hold();
-            args.add(StoredFields.operators(conversation.operators()));
-            args.add(hold.map(Hold::heldBy).orElse(NOT_HELD));
-            args.add(hold.map(h -> Long.toString(h.since().toEpochMilli())).orElse(""));
+            args.add(ConversationCodec.encode(conversation));
         }
         // a fixture may be large: give its one script ten times a command's budget
         long deadline = System.nanoTime() + 10 * link.timeoutNanos();
@@ -252,7 +272,7 @@ public final class RedisConversationStore implements ConversationStore {
             return;
         }
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        Long acknowledged = await(redis.waitForReplication(waitReplicas, millis), deadline + TimeUnit.MILLISECONDS.toNanos(50), true);
+        Long acknowledged = RedisLink.await(redis.waitForReplication(waitReplicas, millis), deadline + TimeUnit.MILLISECONDS.toNanos(50), true);
         if (acknowledged < waitReplicas) {
             throw new StoreUnavailableException("the change was made on the primary, but only " + acknowledged
                     + " of " + waitReplicas + " replicas confirmed it in time", true, null);
@@ -263,7 +283,4 @@ public final class RedisConversationStore implements ConversationStore {
         return link.script(script, type, deadline, scriptKeys, args);
     }
 
-    private static <T> T await(RedisFuture<T> future, long deadline, boolean write) {
-        return RedisLink.await(future, deadline, write);
-    }
 }

@@ -14,13 +14,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.ConversationCodec;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.events.ChangeEvents;
 import org.ccarm.events.ConversationEvent;
@@ -83,7 +83,11 @@ final class RedisEventLog implements EventLog, AutoCloseable {
                 Range.create((seq + 1) + "-0", "+"), Limit.create(0, max)), link.deadline(), false);
         List<ConversationEvent> events = new ArrayList<>(entries.size());
         for (StreamMessage<String, String> entry : entries) {
-            events.add(event(domain, entry));
+            Optional<ConversationEvent> event = readable(domain, entry);
+            if (event.isEmpty()) {
+                return Optional.empty(); // an entry this server cannot read (an earlier release's): a gap, a fresh snapshot
+            }
+            events.add(event.get());
         }
         // the first one retained must be the very next: anything else is a gap (trimmed, or a new epoch meanwhile)
         if (events.isEmpty() || events.get(0).seq() != seq + 1 || !events.get(0).epoch().equals(epoch)) {
@@ -134,17 +138,21 @@ final class RedisEventLog implements EventLog, AutoCloseable {
         }
     }
 
+    /** The event an entry records, computed from the states before and after its change. */
     private static ConversationEvent event(String domain, StreamMessage<String, String> entry) {
         String id = entry.getId();
         Map<String, String> fields = entry.getBody();
-        String operator = fields.get("o");
-        List<String> operators = List.copyOf(new LinkedHashSet<>(StoredFields.operators(fields.get("p"))));
-        String former = fields.get("r");
-        return ConversationEvent.change(domain, fields.get("c"), ConversationEvent.Status.ofWire(fields.get("s")),
-                        operator == null || operator.isEmpty() ? null : operator,
-                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))), operators,
-                        former == null ? List.of() : ChangeEvents.removed(StoredFields.operators(former), operators))
+        String conversation = fields.get("c");
+        long version = Long.parseLong(fields.get("v"));
+        String acting = fields.get("o");
+        return ChangeEvents.between(state(domain, conversation, version - 1, fields.get("b")),
+                        state(domain, conversation, version, fields.get("a")),
+                        acting.isEmpty() ? null : acting, Instant.ofEpochMilli(Long.parseLong(fields.get("t"))))
                 .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
+    }
+
+    private static Conversation state(String domain, String conversation, long version, String text) {
+        return text.isEmpty() ? null : ConversationCodec.decode(domain, conversation, version, text);
     }
 
     /** The domain's conversations by SCAN, one page's worth read back (pipelined) per batch. */

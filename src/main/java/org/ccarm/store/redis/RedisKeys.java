@@ -38,7 +38,28 @@ final class RedisKeys {
 
     /** The pattern of every conversation key of a domain, for a snapshot's SCAN. */
     String conversationPattern(String domain) {
-        return (prefix + ":{" + domain + "}:conv:").replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+        return escape(prefix + ":{" + domain + "}:conv:") + "*";
+    }
+
+    /** The pattern of every conversation key of every domain. */
+    String everyConversationPattern() {
+        return escape(prefix) + ":{*}:conv:*";
+    }
+
+    /** The conversation a key {@link #conversation} made names. */
+    ConversationKey conversationKeyOf(String key) {
+        int open = prefix.length() + 2;
+        int close = key.indexOf("}:conv:", open);
+        return new ConversationKey(key.substring(open, close), key.substring(close + "}:conv:".length()));
+    }
+
+    /** Set once the conversations of earlier releases were rewritten in today's layout. */
+    String layoutUpgraded() {
+        return prefix + ":layout-upgraded";
+    }
+
+    private static String escape(String literal) {
+        return literal.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
     }
 
     /** The conversation id of a key {@link #conversation} made. */

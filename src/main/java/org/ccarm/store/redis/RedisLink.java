@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -161,6 +163,22 @@ final class RedisLink implements AutoCloseable {
             throw new StoreUnavailableException("interrupted while waiting for Redis", write, e);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), write);
+        }
+    }
+
+    /**
+     * Waits for an operation answered {@link #later}: for the twins of asynchronous methods
+     * that callers off the request path use. Bounded, as each step of the operation has its
+     * deadline; its failure is thrown as it is.
+     */
+    static <T> T join(CompletionStage<T> later) {
+        try {
+            return later.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (StoreUnavailableException.unwrap(e) instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 

@@ -2,9 +2,13 @@ package org.ccarm.store.redis;
 
 /**
  * The store's Lua scripts: each a compare-and-set or a whole change, atomic in Redis.
- * None decides a rule of the domain: the transitions decide in Java, and the scripts
- * only record their result if the conversation is still at the version it was read at.
- * Plain EVAL/EVALSHA, so Redis 6.2 (no Functions) runs them.
+ * None decides a rule of the domain, and none looks inside a conversation: a conversation
+ * is a hash of two fields, {@code v} its version and {@code d} its state as
+ * {@link org.ccarm.callcontrol.ConversationCodec} writes it, and the scripts only compare,
+ * copy and replace those texts. The transitions decide in Java; a script records their
+ * result if the conversation is still in the state (version and text) it was decided on.
+ * So a new field of a conversation changes no script. Plain EVAL/EVALSHA, so Redis 6.2
+ * (no Functions) runs them.
  */
 final class Scripts {
 
@@ -16,13 +20,12 @@ final class Scripts {
      * entries have explicit ids {@code <seq>-0}; a stream whose epoch key is gone (a new
      * Redis, a flushed one) starts over with the candidate epoch the caller sends, so seqs
      * and epoch always go together. Trimmed approximately to {@code maxlen} entries.
-     * Arguments: the keys of seq, stream and epoch, then the candidate epoch, maxlen, and the
-     * event's conversation, status, operator ('' for none), time (epoch ms), operators, and
-     * the operators the conversation had before ('' unless a replacement changed them: the
-     * reader takes those not among its operators now as the ones it removed).
+     * An entry keeps the epoch, the conversation, the time (epoch ms), the acting operator
+     * ('' for none), the states before and after the change ('' for none: created, ended)
+     * and the version the change made: the reader computes the event from them.
      */
     private static final String RECORD_EVENT = """
-            local function record(seqKey, streamKey, epochKey, candidate, maxlen, conv, status, op, at, ops, former)
+            local function record(seqKey, streamKey, epochKey, candidate, maxlen, conv, at, acting, before, after, version)
               local epoch = redis.call('GET', epochKey)
               if not epoch then
                 epoch = candidate
@@ -30,73 +33,63 @@ final class Scripts {
                 redis.call('SET', epochKey, epoch)
               end
               local seq = redis.call('INCR', seqKey)
-              if former == '' then
-                redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
-                  'e', epoch, 'c', conv, 's', status, 'o', op, 't', at, 'p', ops)
-              else
-                redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
-                  'e', epoch, 'c', conv, 's', status, 'o', op, 't', at, 'p', ops, 'r', former)
-              end
+              redis.call('XADD', streamKey, 'MAXLEN', '~', maxlen, seq .. '-0',
+                'e', epoch, 'c', conv, 't', at, 'o', acting, 'b', before, 'a', after, 'v', version)
               return seq
             end
             """;
 
     /**
      * KEYS[1] the conversation, KEYS[2..4] the domain's seq, stream and epoch; ARGV: the
-     * version read, the new version, who holds it ('' for no one), since when, then the
-     * event (candidate epoch, maxlen, conversation, status, operator, time, operators).
-     * The event's seq when recorded, 0 when the conversation changed (or ended) since it was read.
+     * version and state decided on, the new version and state, then the event's candidate
+     * epoch, maxlen, conversation, time and acting operator. {seq} when recorded; when the
+     * conversation is no longer in that state, {0, version, state} as it is now, or {0}
+     * when it is gone: the caller decides again on that without reading it.
      */
     static final String COMPARE_AND_SET = RECORD_EVENT + """
-            if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+            local now = redis.call('HMGET', KEYS[1], 'v', 'd')
+            if now[1] ~= ARGV[1] or now[2] ~= ARGV[2] then
+              if not now[1] then return {0} end
+              return {0, now[1], now[2] or ''}
+            end
             -- the event first: should it fail, Redis keeps what a script did before the error, and no change
             -- may stand without its event
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], '')
-            if ARGV[3] == '' then
-              redis.call('HDEL', KEYS[1], 'h', 's')
-              redis.call('HSET', KEYS[1], 'v', ARGV[2])
-            else
-              redis.call('HSET', KEYS[1], 'v', ARGV[2], 'h', ARGV[3], 's', ARGV[4])
-            end
-            return seq
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[2], ARGV[4], ARGV[3])
+            redis.call('HSET', KEYS[1], 'v', ARGV[3], 'd', ARGV[4])
+            return {seq}
             """;
 
     /**
      * KEYS[1] the conversation, KEYS[2..4] the domain's seq, stream and epoch; ARGV: the
-     * operators, who holds it ('' for no one), since when, then the event as for
-     * {@link #COMPARE_AND_SET}. Creates it at version 1 or replaces it one version later:
-     * {created, version, seq}.
+     * state, then the event's candidate epoch, maxlen, conversation and time. Creates it at
+     * version 1 or replaces it one version later: {created, version, seq}.
      */
     static final String PUT = RECORD_EVENT + """
-            local old = redis.call('HGET', KEYS[1], 'v')
+            local now = redis.call('HMGET', KEYS[1], 'v', 'd')
             local version = 1
-            local former = ''
-            if old then
-              version = tonumber(old) + 1
-              -- the operators it had: those it has no more hear that, for them, it ended
-              former = redis.call('HGET', KEYS[1], 'o') or ''
-              if former == ARGV[1] then former = '' end
+            local before = ''
+            if now[1] then
+              version = tonumber(now[1]) + 1
+              before = now[2] or ''
             end
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], former)
-            redis.call('DEL', KEYS[1])
-            redis.call('HSET', KEYS[1], 'o', ARGV[1], 'v', version)
-            if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'h', ARGV[2], 's', ARGV[3]) end
-            if old then return {0, version, seq} end
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[2], ARGV[3], ARGV[4], ARGV[5], '', before, ARGV[1], version)
+            redis.call('HSET', KEYS[1], 'v', version, 'd', ARGV[1])
+            if now[1] then return {0, version, seq} end
             return {1, version, seq}
             """;
 
     /**
      * KEYS[1] the conversation, KEYS[2..4] the domain's seq, stream and epoch; ARGV: the
-     * event (candidate epoch, maxlen, conversation, status, time; its operators are the
-     * conversation's own). Ends it: {version of that change, seq}, or {-1, 0} when there was none.
+     * event's candidate epoch, maxlen, conversation and time. Ends it: {version of that
+     * change, seq}, or {-1, 0} when there was none.
      */
     static final String REMOVE = RECORD_EVENT + """
-            local old = redis.call('HGET', KEYS[1], 'v')
-            if not old then return {-1, 0} end
-            local ops = redis.call('HGET', KEYS[1], 'o')
-            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', ARGV[5], ops, '')
+            local now = redis.call('HMGET', KEYS[1], 'v', 'd')
+            if not now[1] then return {-1, 0} end
+            local version = tonumber(now[1]) + 1
+            local seq = record(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4], '', now[2] or '', '', version)
             redis.call('DEL', KEYS[1])
-            return {tonumber(old) + 1, seq}
+            return {version, seq}
             """;
 
     /**
@@ -114,22 +107,31 @@ final class Scripts {
             """;
 
     /**
-     * KEYS[1] the domain's fixture flag, KEYS[2..] the conversations; ARGV three per
-     * conversation: operators, who holds it, since when. Loads the fixture unless it was
-     * loaded before (-1), leaving conversations that already exist as they are; returns
-     * how many it created.
+     * KEYS[1] the domain's fixture flag, KEYS[2..] the conversations; ARGV the state of each.
+     * Loads the fixture unless it was loaded before (-1), leaving conversations that already
+     * exist as they are; returns how many it created.
      */
     static final String LOAD_FIXTURE_ONCE = """
             if redis.call('SET', KEYS[1], '1', 'NX') == false then return -1 end
             local created = 0
             for i = 2, #KEYS do
               if redis.call('EXISTS', KEYS[i]) == 0 then
-                local a = (i - 2) * 3
-                redis.call('HSET', KEYS[i], 'o', ARGV[a + 1], 'v', 1)
-                if ARGV[a + 2] ~= '' then redis.call('HSET', KEYS[i], 'h', ARGV[a + 2], 's', ARGV[a + 3]) end
+                redis.call('HSET', KEYS[i], 'v', 1, 'd', ARGV[i - 1])
                 created = created + 1
               end
             end
             return created
+            """;
+
+    /**
+     * KEYS[1] a conversation in the layout before the state was one text ({@code o}, {@code h},
+     * {@code s}, {@code v}); ARGV: its version as read and its state as one text. Rewrites it
+     * in today's layout if it is still that version in the old layout: 1 when it did.
+     */
+    static final String UPGRADE_LAYOUT = """
+            if redis.call('HEXISTS', KEYS[1], 'd') == 1 or redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+            redis.call('DEL', KEYS[1])
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
+            return 1
             """;
 }

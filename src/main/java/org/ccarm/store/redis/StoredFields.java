@@ -6,33 +6,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.ConversationCodec;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Hold;
 
 /**
- * A conversation as the fields of its Redis hash: {@code o} the operators (each as its
- * length, a colon and itself, so any text is safe), {@code h} who holds it and {@code s}
- * since when in epoch milliseconds (both absent when not held), {@code v} its version.
+ * A conversation as its Redis hash: {@code v} its version, {@code d} its state as
+ * {@link ConversationCodec#encode} writes it. Also reads the layout of earlier releases
+ * (the operators, holder and start as fields of their own), so that a store written by
+ * one of them can be brought up to date ({@link Scripts#UPGRADE_LAYOUT}).
  */
 final class StoredFields {
 
-    static final String OPERATORS = "o";
-    static final String HELD_BY = "h";
-    static final String SINCE = "s";
     static final String VERSION = "v";
+    static final String STATE = "d";
 
     private StoredFields() {}
 
-    static String operators(List<String> operators) {
-        StringBuilder encoded = new StringBuilder();
-        for (String operator : operators) {
-            encoded.append(operator.length()).append(':').append(operator);
+    /** The conversation a hash holds; empty when there is no such hash. */
+    static Optional<Conversation> conversation(ConversationKey key, Map<String, String> fields) {
+        if (fields == null || fields.isEmpty()) {
+            return Optional.empty();
         }
-        return encoded.toString();
+        long version = Long.parseLong(fields.get(VERSION));
+        String state = fields.get(STATE);
+        if (state == null) {
+            return Optional.of(earlierLayout(key, version, fields));
+        }
+        return Optional.of(ConversationCodec.decode(key.domain(), key.conversationId(), version, state));
     }
 
-    static List<String> operators(String encoded) {
+    /** Whether a hash is in the layout of earlier releases. */
+    static boolean isEarlierLayout(Map<String, String> fields) {
+        return fields != null && !fields.containsKey(STATE) && fields.containsKey("o");
+    }
+
+    /** {@code o} the operators (each as its length, a colon and itself), {@code h} the holder, {@code s} since when (ms). */
+    private static Conversation earlierLayout(ConversationKey key, long version, Map<String, String> fields) {
+        String heldBy = fields.get("h");
+        Optional<Hold> hold = heldBy == null ? Optional.empty()
+                : Optional.of(new Hold(heldBy, Instant.ofEpochMilli(Long.parseLong(fields.get("s")))));
         List<String> operators = new ArrayList<>();
+        String encoded = fields.get("o");
         int i = 0;
         while (i < encoded.length()) {
             int colon = encoded.indexOf(':', i);
@@ -40,18 +55,6 @@ final class StoredFields {
             operators.add(encoded.substring(colon + 1, colon + 1 + length));
             i = colon + 1 + length;
         }
-        return operators;
-    }
-
-    /** The conversation a hash holds; empty when there is no such hash. */
-    static Optional<Conversation> conversation(ConversationKey key, Map<String, String> fields) {
-        if (fields == null || fields.isEmpty()) {
-            return Optional.empty();
-        }
-        String heldBy = fields.get(HELD_BY);
-        Optional<Hold> hold = heldBy == null ? Optional.empty()
-                : Optional.of(new Hold(heldBy, Instant.ofEpochMilli(Long.parseLong(fields.get(SINCE)))));
-        return Optional.of(Conversation.of(key.domain(), key.conversationId(), operators(fields.get(OPERATORS)), hold,
-                Long.parseLong(fields.get(VERSION))));
+        return Conversation.of(key.domain(), key.conversationId(), operators, hold, version);
     }
 }
