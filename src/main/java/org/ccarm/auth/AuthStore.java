@@ -81,6 +81,11 @@ public interface AuthStore extends AutoCloseable {
     /** Ends a session; false when there was none. */
     boolean endSession(String domain, String tokenHash);
 
+    /** {@link #endSession}, answered later, as {@link #touchSessionLater} is. */
+    default CompletionStage<Boolean> endSessionLater(String domain, String tokenHash) {
+        return Later.now(() -> endSession(domain, tokenHash));
+    }
+
     /** Ends every session of an operator; returns their token hashes. */
     List<String> endSessionsOf(String domain, String operatorId);
 

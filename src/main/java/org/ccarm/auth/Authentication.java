@@ -226,9 +226,12 @@ public final class Authentication implements AutoCloseable {
         });
     }
 
-    /** Ends the session everywhere; false when it had ended already. */
-    public boolean logout(Session session) {
-        return store.endSession(session.domain(), session.tokenHash());
+    /**
+     * Ends the session everywhere, answered when the store has: false when it had ended
+     * already; fails with the store's unavailability.
+     */
+    public CompletionStage<Boolean> logoutLater(Session session) {
+        return store.endSessionLater(session.domain(), session.tokenHash());
     }
 
     /** Creates or replaces an operator (its sessions end when its password changes); true when created. */

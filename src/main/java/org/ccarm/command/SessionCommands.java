@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -129,7 +130,7 @@ public final class SessionCommands {
     }
 
     /** {@code logout}: ends the caller's session on every instance. */
-    static final class Logout implements Command.AtOnce<Void> {
+    static final class Logout implements Command<Void> {
         private final Authentication authentication;
 
         Logout(Authentication authentication) {
@@ -152,19 +153,24 @@ public final class SessionCommands {
         }
 
         @Override
-        public Outcome execute(Void nothing, CommandContext context) {
+        public CompletionStage<Outcome> executeLater(Void nothing, CommandContext context) {
             if (context.session().isEmpty()) {
                 // authentication off and no session: nothing to end, but the client's cookie goes all the same
-                return Outcome.done(null, null, SessionChange.ended(context.domain()));
+                return CompletableFuture.completedFuture(Outcome.done(null, null, SessionChange.ended(context.domain())));
             }
             Session session = context.session().get();
-            try {
-                authentication.logout(session);
-            } catch (StoreUnavailableException e) {
-                return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(e), null,
-                        session.operatorId(), 0).retryAfter(1);
-            }
-            return Outcome.done(session.operatorId(), null, SessionChange.ended(context.domain()));
+            // done also when it had ended already (elsewhere, or expired): the client is logged out either way
+            return authentication.logoutLater(session).handle((ended, failure) -> {
+                Optional<StoreUnavailableException> unavailable = StoreUnavailableException.in(failure);
+                if (unavailable.isPresent()) {
+                    return Outcome.refused(ErrorReason.STORE_UNAVAILABLE, StoreUnavailable.detail(unavailable.get()), null,
+                            session.operatorId(), 0).retryAfter(1);
+                }
+                if (failure != null) {
+                    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                }
+                return Outcome.done(session.operatorId(), null, SessionChange.ended(context.domain()));
+            });
         }
     }
 }

@@ -121,9 +121,9 @@ class AuthenticationTest {
     @Test
     void logoutDeletionAndANewPasswordEndSessions() {
         Authentication.LoginResult.Started first = loginOk("1001", "demo-1001");
-        assertTrue(auth.logout(first.session()));
+        assertTrue(auth.logoutLater(first.session()).toCompletableFuture().join());
         assertTrue(auth.resolve("demo", first.token()).isEmpty());
-        assertFalse(auth.logout(first.session()));
+        assertFalse(auth.logoutLater(first.session()).toCompletableFuture().join());
 
         String second = loginOk("1001", "demo-1001").token();
         auth.putOperator("demo", "1001", "a-new-password", false);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -188,16 +189,19 @@ public final class RedisAuthStore implements AuthStore {
     /** Reads whose session it is, then ends it if it still is: the script declares every key it touches. */
     @Override
     public boolean endSession(String domain, String tokenHash) {
+        return RedisLink.join(endSessionLater(domain, tokenHash)); // bounded: each step has the deadline
+    }
+
+    /** Reads whose session it is, then ends it with the script, chained on Redis's replies. */
+    @Override
+    public CompletionStage<Boolean> endSessionLater(String domain, String tokenHash) {
         long deadline = link.deadline();
         String session = keys.session(domain, tokenHash);
-        String operator = RedisLink.await(redis.hget(session, "o"), deadline, false);
-        if (operator == null) {
-            return false;
-        }
-        Long ended = link.script(AuthScripts.END_SESSION, ScriptOutputType.INTEGER, deadline,
-                new String[] {session, keys.operatorSessions(domain, operator)},
-                operator, tokenHash, keys.sessionEndedChannel());
-        return ended == 1;
+        return RedisLink.later(redis.hget(session, "o"), deadline, false).thenCompose(operator -> operator == null
+                ? CompletableFuture.completedFuture(false)
+                : link.<Long>scriptLater(AuthScripts.END_SESSION, ScriptOutputType.INTEGER, deadline,
+                        new String[] {session, keys.operatorSessions(domain, operator)},
+                        operator, tokenHash, keys.sessionEndedChannel()).thenApply(ended -> ended == 1));
     }
 
     /**
