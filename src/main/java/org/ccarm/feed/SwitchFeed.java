@@ -1,6 +1,8 @@
 package org.ccarm.feed;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
@@ -29,40 +31,49 @@ public final class SwitchFeed {
         this.audit = audit;
     }
 
-    public Optional<Conversation> find(ConversationKey key) throws FeedUnavailableException {
-        try {
-            return store.find(key);
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
-        }
+    /**
+     * The conversation as it is, answered when the store has; every method here answers
+     * later, with no thread waiting on the store, and fails with
+     * {@link FeedUnavailableException} when the store cannot be reached.
+     */
+    public CompletionStage<Optional<Conversation>> find(ConversationKey key) {
+        return available(store.findLater(key));
     }
 
-    /** Creates or replaces the conversation the JSON body describes; a bad body changes nothing. */
-    public Reported report(ConversationKey key, byte[] body, String requestId) throws InvalidConversationException, FeedUnavailableException {
+    /**
+     * Creates or replaces the conversation the JSON body describes; a bad body changes
+     * nothing and fails the stage with {@link InvalidConversationException}.
+     */
+    public CompletionStage<Reported> report(ConversationKey key, byte[] body, String requestId) {
         long start = System.nanoTime();
-        Conversation reported = json.read(key.domain(), key.conversationId(), body);
-        ConversationStore.Put put;
+        Conversation reported;
         try {
-            put = store.put(reported);
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
+            reported = json.read(key.domain(), key.conversationId(), body);
+        } catch (InvalidConversationException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        audit(key, "feed_put", put.stored().version(), put.seq(), put.created() ? "created" : "replaced",
-                put.created() ? 201 : 200, start, requestId);
-        return new Reported(put.created(), put.stored());
+        return available(store.putLater(reported)).thenApply(put -> {
+            audit(key, "feed_put", put.stored().version(), put.seq(), put.created() ? "created" : "replaced",
+                    put.created() ? 201 : 200, start, requestId);
+            return new Reported(put.created(), put.stored());
+        });
     }
 
     /** Ends a conversation; false when there was none. */
-    public boolean end(ConversationKey key, String requestId) throws FeedUnavailableException {
+    public CompletionStage<Boolean> end(ConversationKey key, String requestId) {
         long start = System.nanoTime();
-        Optional<ConversationStore.Removed> removed;
-        try {
-            removed = store.remove(key);
-        } catch (StoreUnavailableException e) {
-            throw unavailable(e);
-        }
-        removed.ifPresent(ended -> audit(key, "feed_delete", ended.version(), ended.seq(), "ended", 204, start, requestId));
-        return removed.isPresent();
+        return available(store.removeLater(key)).thenApply(removed -> {
+            removed.ifPresent(ended -> audit(key, "feed_delete", ended.version(), ended.seq(), "ended", 204, start,
+                    requestId));
+            return removed.isPresent();
+        });
+    }
+
+    /** The store's stage, its unavailability said as the feed says it. */
+    private static <T> CompletionStage<T> available(CompletionStage<T> stage) {
+        return stage.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                StoreUnavailableException.in(failure).<Throwable>map(SwitchFeed::unavailable)
+                        .orElse(StoreUnavailableException.unwrap(failure))));
     }
 
     /** The feed's JSON, for the transport that answers it. */

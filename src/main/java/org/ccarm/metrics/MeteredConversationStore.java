@@ -99,6 +99,21 @@ public final class MeteredConversationStore implements ConversationStore {
     }
 
     @Override
+    public CompletionStage<Optional<Conversation>> findLater(ConversationKey key) {
+        return find.runLater(() -> store.findLater(key));
+    }
+
+    @Override
+    public CompletionStage<Put> putLater(Conversation conversation) {
+        return put.runLater(() -> store.putLater(conversation));
+    }
+
+    @Override
+    public CompletionStage<Optional<Removed>> removeLater(ConversationKey key) {
+        return remove.runLater(() -> store.removeLater(key));
+    }
+
+    @Override
     public int loadFixtureOnce(String domain, List<Conversation> conversations) {
         return store.loadFixtureOnce(domain, conversations);
     }

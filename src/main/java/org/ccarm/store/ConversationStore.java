@@ -54,6 +54,21 @@ public interface ConversationStore extends AutoCloseable {
         return Later.now(() -> apply(key, transition));
     }
 
+    /** {@link #find}, answered later, as {@link #applyAsync} is. */
+    default CompletionStage<Optional<Conversation>> findLater(ConversationKey key) {
+        return Later.now(() -> find(key));
+    }
+
+    /** {@link #put}, answered later, as {@link #applyAsync} is. */
+    default CompletionStage<Put> putLater(Conversation conversation) {
+        return Later.now(() -> put(conversation));
+    }
+
+    /** {@link #remove}, answered later, as {@link #applyAsync} is. */
+    default CompletionStage<Optional<Removed>> removeLater(ConversationKey key) {
+        return Later.now(() -> remove(key));
+    }
+
     /**
      * Loads a domain's fixture, once ever: a shared store remembers that it did, so a
      * restarting server neither overwrites live state nor brings back a conversation that

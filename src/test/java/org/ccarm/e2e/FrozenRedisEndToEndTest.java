@@ -120,6 +120,49 @@ class FrozenRedisEndToEndTest {
     }
 
     /**
+     * The switch feed waits without a thread too: with 1,000 of its PUTs waiting on a frozen
+     * Redis (more than Jetty has threads), a 404 is answered at once and each PUT gets its 503
+     * {@code store_unavailable} within its deadline.
+     */
+    @Test
+    void feedRequestsWaitingOnTheStoreHoldNoThread() throws Exception {
+        redis.freeze();
+        List<Socket> waiting = new ArrayList<>();
+        List<Long> sent = new ArrayList<>();
+        try {
+            byte[] body = "{\"operators\": [\"1001\"]}".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < WAITING; i++) {
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress("127.0.0.1", open.uri().getPort()));
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("PUT /admin/domains/demo/conversations/feed-frozen-" + i + " HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\nAuthorization: Bearer " + RunningServer.TOKEN + "\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                sent.add(System.nanoTime());
+                waiting.add(socket);
+            }
+            Await.until(() -> open.openConnections() >= WAITING, "every PUT is in, waiting on Redis");
+            long notFound = probe("a 404", URI.create(open.uri() + "no/such/path"), 404);
+            System.out.printf("with %d feed PUTs waiting on a frozen Redis: a 404 %d ms%n", WAITING, notFound);
+            assertTrue(notFound < PROBE_BOUND_MILLIS, "404 " + notFound + " ms");
+            for (int i = 0; i < WAITING; i++) {
+                String response = readResponse(waiting.get(i).getInputStream());
+                long millis = millisSince(sent.get(i));
+                assertTrue(response.startsWith("HTTP/1.1 503"), response);
+                assertTrue(response.contains("\"error\":\"store_unavailable\""), response);
+                assertTrue(millis < STORE_TIMEOUT_MILLIS + 2_000, "a 503 " + millis + " ms after its request");
+            }
+        } finally {
+            redis.thaw();
+            for (Socket socket : waiting) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
      * The body's deadline ends with the body: a command that waits longer than it after its
      * body came in two packets gets its own answer (503 at the store's deadline), not a
      * timeout of the request (Jetty armed the body's timer once and it once fired while the

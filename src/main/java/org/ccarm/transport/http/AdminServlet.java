@@ -7,12 +7,18 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.ccarm.config.Limits;
 import org.ccarm.feed.ConversationJson;
 import org.ccarm.feed.FeedUnavailableException;
 import org.ccarm.feed.InvalidInputException;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
+import org.ccarm.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The switch feed's endpoints under {@code /admin/domains/{domain}/...}: the bearer token
@@ -22,6 +28,7 @@ import org.ccarm.protocol.WireFormat;
 abstract class AdminServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
 
     private final transient PathParams params;
     private final transient AdminTokenGuard guard;
@@ -93,7 +100,7 @@ abstract class AdminServlet extends HttpServlet {
     }
 
     /** The media type check of a PUT: JSON as it is, or none; true when it passed (else answered). */
-    private boolean jsonBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    boolean jsonBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String contentType = request.getHeader("Content-Type"); // getContentType() throws on unknown charsets
         MediaType type = MediaType.parse(contentType).orElse(null);
         if (Collections.list(request.getHeaders("Content-Type")).size() > 1) {
@@ -105,6 +112,43 @@ abstract class AdminServlet extends HttpServlet {
             return false;
         }
         return true;
+    }
+
+    /** What a resource answers: a status and its JSON body (null for none, as a 204 has). */
+    record Reply(int status, byte[] body) {}
+
+    /**
+     * Writes the reply once the store has answered, with the request held open in its async
+     * cycle meanwhile and no thread waiting: an unreachable store answers 503, an invalid
+     * input 400, anything else (a bug) 500 and a log line.
+     */
+    void replyLater(HttpServletRequest request, HttpServletResponse response, CompletionStage<Reply> later) {
+        CompletableFuture<Reply> pending = later.toCompletableFuture();
+        if (!pending.isDone()) {
+            AsyncCycles.hold(request);
+        }
+        pending.whenComplete((reply, failure) -> {
+            try {
+                Throwable cause = failure == null ? null : StoreUnavailableException.unwrap(failure);
+                if (cause == null) {
+                    response.setStatus(reply.status());
+                    if (reply.body() != null) {
+                        send(response, reply.status(), reply.body());
+                    }
+                } else if (cause instanceof FeedUnavailableException unavailable) {
+                    unavailable(response, unavailable);
+                } else if (cause instanceof InvalidInputException invalid) {
+                    error(response, 400, invalid.error(), invalid.getMessage());
+                } else {
+                    LOG.warn("a switch feed request failed", cause);
+                    error(response, 500, "internal_error", "the server failed to carry out the request; it has been logged");
+                }
+            } catch (IOException e) {
+                // the client went away; what was done has been audited
+            } finally {
+                AsyncCycles.complete(request);
+            }
+        });
     }
 
     /** What a PUT does with its body, once read. */
@@ -120,20 +164,31 @@ abstract class AdminServlet extends HttpServlet {
         if (!jsonBody(request, response)) {
             return;
         }
+        readBody(request, response, body -> {
+            try {
+                handler.handle(body);
+            } catch (InvalidInputException e) {
+                quietly(() -> error(response, 400, e.error(), e.getMessage()));
+            } catch (FeedUnavailableException e) {
+                quietly(() -> unavailable(response, e));
+            } catch (IOException e) {
+                // the client went away after the change was made and audited
+            } finally {
+                AsyncCycles.complete(request);
+            }
+        });
+    }
+
+    /**
+     * Reads a body without holding a thread and hands it to {@code then}, which answers
+     * (and ends the async cycle, as {@link #replyLater} does); a body refused (too large,
+     * too slow) is answered here.
+     */
+    void readBody(HttpServletRequest request, HttpServletResponse response, Consumer<byte[]> then) throws IOException {
         BodyReader.read(request, limits, new BodyReader.Receiver() {
             @Override
             public void body(byte[] body) {
-                try {
-                    handler.handle(body);
-                } catch (InvalidInputException e) {
-                    quietly(() -> error(response, 400, e.error(), e.getMessage()));
-                } catch (FeedUnavailableException e) {
-                    quietly(() -> unavailable(response, e));
-                } catch (IOException e) {
-                    // the client went away after the change was made and audited
-                } finally {
-                    AsyncCycles.complete(request);
-                }
+                then.accept(body);
             }
 
             @Override

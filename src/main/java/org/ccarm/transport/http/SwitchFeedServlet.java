@@ -32,36 +32,23 @@ final class SwitchFeedServlet extends AdminServlet {
             throws IOException, FeedUnavailableException {
         ConversationKey key = new ConversationKey(domain, id);
         switch (request.getMethod()) {
-            case "GET" -> get(key, response);
-            case "PUT" -> put(key, request, response);
-            case "DELETE" -> {
-                if (feed.end(key, RequestIdHandler.of(request))) {
-                    response.setStatus(204);
-                } else {
-                    notFound(key, response);
+            case "GET" -> replyLater(request, response, feed.find(key).thenApply(found -> found
+                    .map(conversation -> new Reply(200, json.write(conversation))).orElseGet(() -> notFound(key))));
+            case "PUT" -> {
+                if (jsonBody(request, response)) {
+                    readBody(request, response, body -> replyLater(request, response,
+                            feed.report(key, body, RequestIdHandler.of(request)).thenApply(reported ->
+                                    new Reply(reported.created() ? 201 : 200, json.write(reported.conversation())))));
                 }
             }
+            case "DELETE" -> replyLater(request, response, feed.end(key, RequestIdHandler.of(request))
+                    .thenApply(ended -> ended ? new Reply(204, null) : notFound(key)));
             default -> methodNotAllowed(request, response);
         }
     }
 
-    private void get(ConversationKey key, HttpServletResponse response) throws IOException, FeedUnavailableException {
-        Optional<Conversation> conversation = feed.find(key);
-        if (conversation.isEmpty()) {
-            notFound(key, response);
-        } else {
-            send(response, 200, json.write(conversation.get()));
-        }
-    }
-
-    private void put(ConversationKey key, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        readJsonBody(request, response, body -> {
-            SwitchFeed.Reported reported = feed.report(key, body, RequestIdHandler.of(request));
-            send(response, reported.created() ? 201 : 200, json.write(reported.conversation()));
-        });
-    }
-
-    private void notFound(ConversationKey key, HttpServletResponse response) throws IOException {
-        error(response, 404, "not_found", "conversation " + key.conversationId() + " does not exist in domain " + key.domain());
+    private Reply notFound(ConversationKey key) {
+        return new Reply(404, json.error("not_found", "conversation " + key.conversationId() + " does not exist in domain "
+                + key.domain()));
     }
 }
