@@ -107,6 +107,25 @@ class RedisConversationStoreTest extends ConversationStoreContract {
         }
     }
 
+    /** The event tail keeps what an instance knows fresh: another instance's change read there costs no extra trip. */
+    @Test
+    void changesTheTailReadsKeepTheKnownStateFresh() throws InterruptedException {
+        try (RedisConversationStore other = open(Duration.ofSeconds(1))) {
+            Conversation c = store.put(free("tailed", "tail-1", "1001")).stored();
+            long position = store.events().position("tailed").lastSeq();
+            other.apply(c.key(), new Transition.PlaceHold(Optional.empty(), NOW));
+            assertEquals(1, store.events().next(Map.of("tailed", position), 10, 1_000).size());
+            try (Probe probe = new Probe()) {
+                Map<String, Long> before = probe.calls();
+                assertInstanceOf(TransitionResult.Applied.class,
+                        store.apply(c.key(), new Transition.ReleaseHold(Optional.empty())));
+                Map<String, Long> after = probe.calls();
+                assertEquals(0, delta(before, after, "hgetall"), "no read");
+                assertEquals(1, delta(before, after, "evalsha"), "one compare-and-set, which did not have to try again");
+            }
+        }
+    }
+
     /**
      * A conversation ended and created again starts at version 1 once more: the
      * compare-and-set compares the state too, so a remembered first version of the old call

@@ -9,7 +9,8 @@ import org.ccarm.callcontrol.ConversationKey;
  * The last state this instance saw of each conversation (read, written or sent back by a
  * compare-and-set), so that a transition is decided on it and recorded in one round trip.
  * It is never trusted: the compare-and-set checks it against Redis, and a state another
- * instance changed since costs the round trip it saves. Replies of one connection come in
+ * instance changed since costs the round trip it saves. The event tail (which runs for
+ * the domains this instance's subscribers watch) notes the changes of every instance. Replies of one connection come in
  * Redis's order, so the state noted last is the newest. Holds at most {@code capacity}
  * conversations (those it holds stay until they end here; the others are read first):
  * a few hundred bytes each, like the in-memory store's.
@@ -33,6 +34,22 @@ final class KnownConversations {
             states.put(key, state);
         } else {
             states.replace(key, state);
+        }
+    }
+
+    /**
+     * Notes a state the event tail read, unless a newer one is known: the tail reads on a
+     * connection of its own, so its news may be older than a reply already noted.
+     */
+    void noteIfNewer(Conversation state) {
+        ConversationKey key = state.key();
+        Conversation known = states.get(key);
+        if (known == null) {
+            if (states.size() < capacity) {
+                states.putIfAbsent(key, state);
+            }
+        } else if (state.version() > known.version()) {
+            states.replace(key, known, state);
         }
     }
 

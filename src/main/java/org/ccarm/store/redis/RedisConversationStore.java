@@ -64,7 +64,14 @@ public final class RedisConversationStore implements ConversationStore {
         this.redis = link.commands();
         this.keys = new RedisKeys(settings.prefix());
         this.waitReplicas = settings.waitReplicas();
-        this.events = new RedisEventLog(link, keys, settings.retainedEvents());
+        // the changes the event tail reads (made here or on other instances) keep what this instance knows fresh
+        this.events = new RedisEventLog(link, keys, settings.retainedEvents(), (key, after) -> {
+            if (after == null) {
+                known.forget(key);
+            } else {
+                known.noteIfNewer(after);
+            }
+        });
     }
 
     /** Connects (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL); fails when Redis cannot be reached now. */
@@ -81,10 +88,16 @@ public final class RedisConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(ConversationKey key) {
-        Optional<Conversation> found = StoredFields.conversation(key,
-                RedisLink.await(redis.hgetall(keys.conversation(key)), deadline(), false));
-        found.ifPresentOrElse(known::note, () -> known.forget(key));
-        return found;
+        return RedisLink.join(findLater(key));
+    }
+
+    @Override
+    public CompletionStage<Optional<Conversation>> findLater(ConversationKey key) {
+        return RedisLink.later(redis.hgetall(keys.conversation(key)), deadline(), false).thenApply(fields -> {
+            Optional<Conversation> found = StoredFields.conversation(key, fields);
+            found.ifPresentOrElse(known::note, () -> known.forget(key));
+            return found;
+        });
     }
 
     @Override
@@ -152,7 +165,7 @@ public final class RedisConversationStore implements ConversationStore {
         });
     }
 
-    /** {@link #replicated} without waiting. */
+    /** With {@code store.redis.wait-replicas}, a change counts once that many replicas have it; without waiting. */
     private CompletableFuture<Void> replicatedLater(long deadline) {
         if (waitReplicas <= 0) {
             return CompletableFuture.completedFuture(null);
@@ -169,29 +182,36 @@ public final class RedisConversationStore implements ConversationStore {
 
     @Override
     public Put put(Conversation conversation) {
+        return RedisLink.join(putLater(conversation));
+    }
+
+    @Override
+    public CompletionStage<Put> putLater(Conversation conversation) {
         long deadline = deadline();
-        List<Long> result = script(Scripts.PUT, ScriptOutputType.MULTI, deadline, changeKeys(conversation.key()),
+        known.forget(conversation.key()); // noted once it counts: a put not replicated in time is not known
+        return link.<List<Long>>scriptLater(Scripts.PUT, ScriptOutputType.MULTI, deadline, changeKeys(conversation.key()),
                 ConversationCodec.encode(conversation), events.candidateEpoch(), events.maxLength(), conversation.id(),
-                nowMillis());
-        known.forget(conversation.key()); // noted below once it counts: a put not replicated in time is not known
-        replicated(deadline);
-        Conversation stored = conversation.recordedAs(conversation.hold(), result.get(1));
-        known.note(stored);
-        return new Put(result.get(0) == 1, stored, result.get(2));
+                nowMillis()).thenCompose(result -> replicatedLater(deadline).thenApply(replicas -> {
+                    Conversation stored = conversation.recordedAs(conversation.hold(), result.get(1));
+                    known.note(stored);
+                    return new Put(result.get(0) == 1, stored, result.get(2));
+                }));
     }
 
     @Override
     public Optional<Removed> remove(ConversationKey key) {
+        return RedisLink.join(removeLater(key));
+    }
+
+    @Override
+    public CompletionStage<Optional<Removed>> removeLater(ConversationKey key) {
         long deadline = deadline();
         known.forget(key);
         // the event's operators are the conversation's own, which the script copies from its state
-        List<Long> result = script(Scripts.REMOVE, ScriptOutputType.MULTI, deadline, changeKeys(key),
-                events.candidateEpoch(), events.maxLength(), key.conversationId(), nowMillis());
-        if (result.get(0) < 0) {
-            return Optional.empty();
-        }
-        replicated(deadline);
-        return Optional.of(new Removed(result.get(0), result.get(1)));
+        return link.<List<Long>>scriptLater(Scripts.REMOVE, ScriptOutputType.MULTI, deadline, changeKeys(key),
+                events.candidateEpoch(), events.maxLength(), key.conversationId(), nowMillis()).thenCompose(result ->
+                result.get(0) < 0 ? CompletableFuture.completedFuture(Optional.<Removed>empty())
+                        : replicatedLater(deadline).thenApply(replicas -> Optional.of(new Removed(result.get(0), result.get(1)))));
     }
 
     @Override
@@ -264,19 +284,6 @@ public final class RedisConversationStore implements ConversationStore {
 
     private long deadline() {
         return link.deadline();
-    }
-
-    /** With {@code store.redis.wait-replicas}, a change counts once that many replicas have it. */
-    private void replicated(long deadline) {
-        if (waitReplicas <= 0) {
-            return;
-        }
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        Long acknowledged = RedisLink.await(redis.waitForReplication(waitReplicas, millis), deadline + TimeUnit.MILLISECONDS.toNanos(50), true);
-        if (acknowledged < waitReplicas) {
-            throw new StoreUnavailableException("the change was made on the primary, but only " + acknowledged
-                    + " of " + waitReplicas + " replicas confirmed it in time", true, null);
-        }
     }
 
     private <T> T script(String script, ScriptOutputType type, long deadline, String[] scriptKeys, String... args) {

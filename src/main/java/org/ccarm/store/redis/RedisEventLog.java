@@ -42,9 +42,15 @@ final class RedisEventLog implements EventLog, AutoCloseable {
     private final RedisAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final String maxLength;
+    private final Heard heard;
     private StatefulRedisConnection<String, String> tail; // the tailing thread's alone
 
-    RedisEventLog(RedisLink link, RedisKeys keys, int retained) {
+    /** Hears each change the tail reads: the conversation's state after it, null when it ended. */
+    interface Heard {
+        void change(ConversationKey key, Conversation after);
+    }
+
+    RedisEventLog(RedisLink link, RedisKeys keys, int retained, Heard heard) {
         if (retained < 1) {
             throw new IllegalArgumentException("a stream retains at least one event");
         }
@@ -52,6 +58,7 @@ final class RedisEventLog implements EventLog, AutoCloseable {
         this.redis = link.commands();
         this.keys = keys;
         this.maxLength = Integer.toString(retained);
+        this.heard = heard;
     }
 
     /** A new epoch for every script: used only by a domain whose stream has none yet, so each domain gets its own. */
@@ -83,7 +90,7 @@ final class RedisEventLog implements EventLog, AutoCloseable {
                 Range.create((seq + 1) + "-0", "+"), Limit.create(0, max)), link.deadline(), false);
         List<ConversationEvent> events = new ArrayList<>(entries.size());
         for (StreamMessage<String, String> entry : entries) {
-            Optional<ConversationEvent> event = readable(domain, entry);
+            Optional<ConversationEvent> event = readable(domain, entry, (key, after) -> { });
             if (event.isEmpty()) {
                 return Optional.empty(); // an entry this server cannot read (an earlier release's): a gap, a fresh snapshot
             }
@@ -115,7 +122,7 @@ final class RedisEventLog implements EventLog, AutoCloseable {
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + link.timeoutNanos(), false);
         List<ConversationEvent> events = new ArrayList<>(entries.size());
         for (StreamMessage<String, String> entry : entries) {
-            Optional<ConversationEvent> event = readable(domainOfStream.get(entry.getStream()), entry);
+            Optional<ConversationEvent> event = readable(domainOfStream.get(entry.getStream()), entry, heard);
             // an entry this server cannot read is skipped: the seq it leaves out ends that domain's
             // subscriptions (they resume), rather than stopping every domain's delivery on it
             event.ifPresent(events::add);
@@ -130,25 +137,27 @@ final class RedisEventLog implements EventLog, AutoCloseable {
         return tail;
     }
 
-    private static Optional<ConversationEvent> readable(String domain, StreamMessage<String, String> entry) {
+    private static Optional<ConversationEvent> readable(String domain, StreamMessage<String, String> entry, Heard heard) {
         try {
-            return Optional.of(event(domain, entry));
+            return Optional.of(event(domain, entry, heard));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
     /** The event an entry records, computed from the states before and after its change. */
-    private static ConversationEvent event(String domain, StreamMessage<String, String> entry) {
+    private static ConversationEvent event(String domain, StreamMessage<String, String> entry, Heard heard) {
         String id = entry.getId();
         Map<String, String> fields = entry.getBody();
         String conversation = fields.get("c");
         long version = Long.parseLong(fields.get("v"));
         String acting = fields.get("o");
-        return ChangeEvents.between(state(domain, conversation, version - 1, fields.get("b")),
-                        state(domain, conversation, version, fields.get("a")),
+        Conversation after = state(domain, conversation, version, fields.get("a"));
+        ConversationEvent event = ChangeEvents.between(state(domain, conversation, version - 1, fields.get("b")), after,
                         acting.isEmpty() ? null : acting, Instant.ofEpochMilli(Long.parseLong(fields.get("t"))))
                 .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
+        heard.change(new ConversationKey(domain, conversation), after);
+        return event;
     }
 
     private static Conversation state(String domain, String conversation, long version, String text) {
