@@ -206,7 +206,7 @@ public final class CcArmServer implements AutoCloseable {
                 events, eventEncoder);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
                 new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
-                (context, path) -> FrameTransport.install(context, path, frames), operators, origins, events,
+                (context, path, servlet) -> FrameTransport.install(context, path, servlet, frames), operators, origins, events,
                 eventEncoder, eventStreams, metrics);
         // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it
         authentication.onSessionEnded(hash -> {

@@ -30,11 +30,18 @@ public final class HttpRoutes {
 
     private HttpRoutes() {}
 
-    /** Installs a websocket endpoint at a URI template; the websocket transport provides it. */
+    /**
+     * Installs a websocket endpoint at a URI template, whose requests go to the servlet named
+     * {@code servletName} (the upgrades are to be taken before it); the websocket transport
+     * provides it.
+     */
     @FunctionalInterface
     public interface WebSocketInstaller {
-        void install(ServletContextHandler context, String template);
+        void install(ServletContextHandler context, String template, String servletName);
     }
+
+    /** The name of the servlet of the websocket's path: what is not an upgrade is told to upgrade there. */
+    static final String WEBSOCKET_SERVLET = "websocket";
 
     /** What the routes are built from. */
     public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
@@ -56,8 +63,8 @@ public final class HttpRoutes {
         }
         // websocket /{domain}/service/cc/arm/ws: frames carrying the JSON form; the upgrades go to the
         // websocket transport, anything else on the path is told to upgrade (426)
-        deps.webSocket().install(context, WEBSOCKET);
-        route(context, WEBSOCKET, new UpgradeRequiredServlet(WEBSOCKET, deps.domains(), answers));
+        deps.webSocket().install(context, WEBSOCKET, WEBSOCKET_SERVLET);
+        route(context, WEBSOCKET, new UpgradeRequiredServlet(WEBSOCKET, deps.domains(), answers), WEBSOCKET_SERVLET);
         // GET /{domain}/service/cc/arm/events: Server-Sent Events, a subscribe read from the query
         route(context, EVENTS, new EventStreamServlet(EVENTS, deps.dispatcher(), answers, deps.origins(),
                 deps.events(), deps.eventEncoder(), deps.eventStreams()));
@@ -77,7 +84,15 @@ public final class HttpRoutes {
     }
 
     private static void route(ServletContextHandler context, String pathSpec, HttpServlet servlet) {
+        route(context, pathSpec, servlet, null);
+    }
+
+    /** {@code name}: the servlet's, when something refers to it (null: Jetty's own). */
+    private static void route(ServletContextHandler context, String pathSpec, HttpServlet servlet, String name) {
         ServletHolder holder = new ServletHolder(servlet);
+        if (name != null) {
+            holder.setName(name);
+        }
         holder.setAsyncSupported(true); // bodies are read with async I/O (BodyReader)
         context.addServlet(holder, pathSpec);
     }
