@@ -1,11 +1,13 @@
 package org.ccarm.protocol.codec;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ccarm.events.ConversationEvent;
+import org.ccarm.protocol.frame.Frames;
 import org.ccarm.protocol.json.JsonForm;
 import org.ccarm.protocol.tree.Element;
 
@@ -23,11 +25,20 @@ public final class EventEncoder {
             .withZone(ZoneOffset.UTC);
 
     private final JsonForm jsonForm = new JsonForm();
-    // the last event written and its bytes: every subscriber of an event is handed the same instance, one after
+    // the last event written and its forms: every subscriber of an event is handed the same instance, one after
     // the other, so it is encoded once however many watch it
     private volatile Encoded last;
 
-    private record Encoded(ConversationEvent event, byte[] json) {}
+    private static final class Encoded {
+        final ConversationEvent event;
+        final byte[] json;
+        volatile String frame; // made by the first websocket subscriber that needs it
+
+        Encoded(ConversationEvent event, byte[] json) {
+            this.event = event;
+            this.json = json;
+        }
+    }
 
     public Element element(ConversationEvent event) {
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -43,7 +54,7 @@ public final class EventEncoder {
         if (event.operatorId() != null) {
             attributes.put("operator_id", event.operatorId());
         }
-        attributes.put("at", AT.format(event.at()));
+        attributes.put("at", at(event.at()));
         if (event.reset()) {
             attributes.put("reset", "true");
         }
@@ -52,13 +63,34 @@ public final class EventEncoder {
 
     /** The compact JSON form, in UTF-8; shared between calls, so callers must not change it. */
     public byte[] json(ConversationEvent event) {
-        Encoded encoded = last;
-        if (encoded != null && encoded.event() == event) {
-            return encoded.json();
+        return encoded(event).json;
+    }
+
+    /** The event as a websocket frame ({@link Frames#writeEvent}), made once per event however many receive it. */
+    public String frame(ConversationEvent event) {
+        Encoded encoded = encoded(event);
+        String frame = encoded.frame;
+        if (frame == null) {
+            frame = Frames.writeEvent(encoded.json);
+            encoded.frame = frame;
         }
-        byte[] json = jsonForm.write(element(event));
-        last = new Encoded(event, json);
-        return json;
+        return frame;
+    }
+
+    private Encoded encoded(ConversationEvent event) {
+        Encoded encoded = last;
+        if (encoded != null && encoded.event == event) {
+            return encoded;
+        }
+        byte[] json = PlainEventJson.write(event);
+        encoded = new Encoded(event, json != null ? json : jsonForm.write(element(event)));
+        last = encoded;
+        return encoded;
+    }
+
+    /** {@code at}, as the protocol writes instants. */
+    static String at(Instant at) {
+        return AT.format(at);
     }
 
     /** The id a resumable event carries in an event stream: {@code <epoch>-<seq>}; null for a snapshot entry. */

@@ -307,7 +307,7 @@ public final class FrameEndpoint implements Session.Listener, SessionBound {
                 written.run();
                 return;
             }
-            open.sendText(Frames.writeEvent(eventEncoder.json(event)), Callback.from(written, failure -> {
+            open.sendText(eventEncoder.frame(event), Callback.from(written, failure -> {
                 written.run();
                 unsubscribe(); // the connection is failing: its close ends the rest
             }));
