@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This instance's subscriptions and the delivery of events to them: whoever delivers
  * reads the store's {@link EventLog} after the last event delivered per domain, and
- * hands each event, in seq order, to the subscriptions it concerns. One thread at a time
- * delivers (the {@code delivering} lock), so every subscription sees its events in order.
+ * hands each event, in seq order, to the subscriptions it concerns. Delivery is sharded
+ * by domain: one thread at a time delivers a domain's events (its own lock), so every
+ * subscription sees its events in order, and the changes of one domain never wait for
+ * the delivery of another's.
  *
  * <p>Who delivers depends on the log. A {@link LocalEventLog} (in memory) is delivered by
  * the threads that make the changes, right after each change: a thread that finds
@@ -55,7 +57,6 @@ public final class EventHub implements AutoCloseable {
     private final Clock clock;
     private final Consumer<String> endings;
     private final ConcurrentMap<String, DomainSubscribers> domains = new ConcurrentHashMap<>();
-    private final ReentrantLock delivering = new ReentrantLock();
     private final CatchUps catchUps;
     private final Thread tail;
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -116,25 +117,27 @@ public final class EventHub implements AutoCloseable {
     }
 
     /**
-     * Delivers what a local log has after the last events delivered, unless another thread
-     * is delivering: that one looks again once it is done, and finds this change's event.
-     * But when the events not yet delivered pass {@link #MAX_BACKLOG}, this thread waits its
-     * turn and delivers too: changes cannot outrun their delivery, or a busy server would
-     * fall further and further behind, past what the log retains.
+     * Delivers what a local log has of the domain after the last events delivered, unless
+     * another thread is delivering the domain: that one looks again once it is done, and
+     * finds this change's event. But when the domain's events not yet delivered pass
+     * {@link #MAX_BACKLOG}, this thread waits its turn and delivers too: changes cannot
+     * outrun their delivery, or a busy server would fall further and further behind, past
+     * what the log retains.
      */
-    private void deliverNews() {
-        if (domains.isEmpty()) {
+    private void deliverNews(String domain) {
+        DomainSubscribers subscribers = domains.get(domain);
+        if (subscribers == null) {
             return;
         }
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            if (!delivering.tryLock()) {
-                if (local.backlog(positions()) <= MAX_BACKLOG) {
+            if (!subscribers.delivering.tryLock()) {
+                if (local.backlog(domain, subscribers.position) <= MAX_BACKLOG) {
                     return; // the thread delivering now will see this change's event
                 }
-                delivering.lock();
+                subscribers.delivering.lock();
             }
             try {
-                deliver(log.next(positions(), BATCH, 0));
+                subscribers.acceptAll(log.next(Map.of(domain, subscribers.position), BATCH, 0));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -143,9 +146,9 @@ public final class EventHub implements AutoCloseable {
                 TAIL_FAILURES.warn(e.getClass().getName(), "delivering events failed", e);
                 return;
             } finally {
-                delivering.unlock();
+                subscribers.delivering.unlock();
             }
-            if (local.backlog(positions()) == 0) {
+            if (local.backlog(domain, subscribers.position) == 0) {
                 return; // else: recorded while this thread delivered, by a thread that left it to this one
             }
         }
@@ -164,17 +167,14 @@ public final class EventHub implements AutoCloseable {
                     synchronized (this) {
                         wait(TAIL_WAIT_MILLIS); // the changing threads deliver; this is the safety net
                     }
-                    deliverNews();
+                    domains.keySet().forEach(this::deliverNews);
                 } else {
-                    delivering.lock();
-                    try {
-                        List<ConversationEvent> events = log.next(positions(), BATCH, TAIL_WAIT_MILLIS);
-                        deliver(events);
-                        if (events.isEmpty()) {
-                            noticeStreamsStartedOver();
-                        }
-                    } finally {
-                        delivering.unlock();
+                    // the one thread that delivers a shared log: it takes each domain's lock all the same, so the
+                    // rule (a domain's delivery under its lock) has no exception
+                    List<ConversationEvent> events = log.next(positions(), BATCH, TAIL_WAIT_MILLIS);
+                    deliver(events);
+                    if (events.isEmpty()) {
+                        noticeStreamsStartedOver();
                     }
                 }
             } catch (InterruptedException e) {
@@ -193,7 +193,7 @@ public final class EventHub implements AutoCloseable {
      * position would hear nothing until the new seqs passed it; so, when the stream is
      * quiet, at most once a second, the tail compares where each domain's stream stands with
      * where its delivery does, and ends the subscriptions of a stream that started over
-     * (they resume with a snapshot, reset). Under the delivering lock.
+     * (they resume with a snapshot, reset). Under each domain's delivering lock.
      */
     private void noticeStreamsStartedOver() {
         long now = System.nanoTime();
@@ -203,25 +203,44 @@ public final class EventHub implements AutoCloseable {
         lastStartOverCheck = now;
         domains.forEach((domain, subscribers) -> {
             EventLog.Position stream = log.position(domain);
-            if (!stream.epoch().equals(subscribers.epoch) || stream.lastSeq() < subscribers.position) {
-                String was = subscribers.epoch;
-                subscribers.epoch = stream.epoch();
-                subscribers.position = stream.lastSeq();
-                subscribers.endAll("the domain's event stream started over (epoch " + was + " is gone)");
+            subscribers.delivering.lock();
+            try {
+                if (!stream.epoch().equals(subscribers.epoch) || stream.lastSeq() < subscribers.position) {
+                    String was = subscribers.epoch;
+                    subscribers.epoch = stream.epoch();
+                    subscribers.position = stream.lastSeq();
+                    subscribers.endAll("the domain's event stream started over (epoch " + was + " is gone)");
+                }
+            } finally {
+                subscribers.delivering.unlock();
             }
         });
     }
 
-    /** Where each watched domain's delivery stands; only the thread holding {@code delivering} moves it. */
+    /** Where each watched domain's delivery stands; only the thread holding the domain's lock moves it. */
     private Map<String, Long> positions() {
         Map<String, Long> positions = new HashMap<>();
         domains.forEach((domain, subscribers) -> positions.put(domain, subscribers.position));
         return positions;
     }
 
+    /** Events of any domains, each domain's under its lock (they come grouped by domain, in seq order within each). */
     private void deliver(List<ConversationEvent> events) {
-        for (ConversationEvent event : events) {
-            domains.get(event.domain()).accept(event);
+        int from = 0;
+        while (from < events.size()) {
+            String domain = events.get(from).domain();
+            int to = from;
+            while (to < events.size() && events.get(to).domain().equals(domain)) {
+                to++;
+            }
+            DomainSubscribers subscribers = domains.get(domain);
+            subscribers.delivering.lock();
+            try {
+                subscribers.acceptAll(events.subList(from, to));
+            } finally {
+                subscribers.delivering.unlock();
+            }
+            from = to;
         }
     }
 
@@ -241,11 +260,15 @@ public final class EventHub implements AutoCloseable {
         domains.values().forEach(DomainSubscribers::cancelAll);
     }
 
-    /** One domain's subscriptions, by the operator they watch, and how far its stream has been delivered. */
+    /**
+     * One domain's subscriptions, by the operator they watch, how far its stream has been
+     * delivered, and the lock of its delivery: the hub's shard.
+     */
     private static final class DomainSubscribers {
         final Set<Subscription> wholeDomain = ConcurrentHashMap.newKeySet();
         final ConcurrentMap<String, Set<Subscription>> byOperator = new ConcurrentHashMap<>();
-        String epoch; // like position, moved only under the hub's delivering lock
+        final ReentrantLock delivering = new ReentrantLock();
+        String epoch; // like position, moved only under the delivering lock
         volatile long position;
 
         DomainSubscribers(EventLog.Position start) {
@@ -271,6 +294,12 @@ public final class EventHub implements AutoCloseable {
                         watching.remove(subscription);
                         return watching.isEmpty() ? null : watching;
                     })));
+        }
+
+        void acceptAll(List<ConversationEvent> events) {
+            for (ConversationEvent event : events) {
+                accept(event);
+            }
         }
 
         /** The next event of the stream: to the subscriptions it concerns, or, after a gap, the end of them all. */

@@ -1,6 +1,6 @@
 package org.ccarm.events;
 
-import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A log kept in this process (the in-memory store's): the thread that made a change can
@@ -10,9 +10,12 @@ import java.util.Map;
  */
 public interface LocalEventLog extends EventLog {
 
-    /** How many events the log has after these positions (domain to last seq seen), over all their domains. */
-    long backlog(Map<String, Long> positions);
+    /** How many events the domain's stream has after {@code position} (the last seq seen). */
+    long backlog(String domain, long position);
 
-    /** {@code listener} runs after each change, on the changing thread, once the store's locks are released. */
-    void onRecorded(Runnable listener);
+    /**
+     * {@code listener} runs after each change with the change's domain, on the changing
+     * thread, once the store's locks are released.
+     */
+    void onRecorded(Consumer<String> listener);
 }

@@ -98,7 +98,7 @@ public final class Subscription {
         this.resume = action;
     }
 
-    /** A live event of the domain, in seq order (whoever holds the hub's delivering lock). */
+    /** A live event of the domain, in seq order (by whoever holds the domain's delivering lock in the hub). */
     synchronized void deliver(ConversationEvent event) {
         if (state == State.CATCHING_UP) {
             highestOffered = Math.max(highestOffered, event.seq()); // the catch-up reads it from the log

@@ -77,7 +77,7 @@ public final class InMemoryConversationStore implements ConversationStore {
                     });
             seq = fresh[0].announce(ChangeEvents.between(former[0], stored[0], null, now()));
         }
-        events.changed();
+        events.changed(key.domain());
         return new Put(stored[0].version() == 1, stored[0], seq);
     }
 
@@ -98,7 +98,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             });
         }
         if (removed[0] != null) {
-            events.changed();
+            events.changed(key.domain());
         }
         return Optional.ofNullable(removed[0]);
     }
@@ -116,7 +116,7 @@ public final class InMemoryConversationStore implements ConversationStore {
             }
             TransitionResult result = slot.apply(transition);
             if (result instanceof TransitionResult.Applied) {
-                events.changed(); // its event was recorded with it; now, out of the slot's lock, it may go out
+                events.changed(key.domain()); // its event was recorded with it; now, out of the slot's lock, it may go out
             }
             if (result != null) {
                 return result;

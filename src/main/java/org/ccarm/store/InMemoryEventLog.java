@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.events.ConversationEvent;
@@ -30,7 +31,7 @@ final class InMemoryEventLog implements LocalEventLog {
     // the tailing thread waits on this when there is nothing new; a change wakes it only while it waits
     private final Object signal = new Object();
     private volatile boolean tailWaiting;
-    private volatile Runnable recorded = () -> { };
+    private volatile Consumer<String> recorded = domain -> { };
 
     InMemoryEventLog(int retained, Function<String, Iterator<List<Conversation>>> conversations) {
         if (retained < 1) {
@@ -77,25 +78,21 @@ final class InMemoryEventLog implements LocalEventLog {
     }
 
     @Override
-    public void onRecorded(Runnable listener) {
+    public void onRecorded(Consumer<String> listener) {
         this.recorded = listener;
     }
 
-    /** After a change and its event, once the store released its locks: whoever listens may hand the event out. */
-    void changed() {
-        recorded.run();
+    /** After a change of the domain and its event, once the store released its locks: whoever listens may hand the event out. */
+    void changed(String domain) {
+        recorded.accept(domain);
     }
 
     @Override
-    public long backlog(Map<String, Long> positions) {
-        long backlog = 0;
-        for (Map.Entry<String, Long> position : positions.entrySet()) {
-            DomainStream stream = stream(position.getKey());
-            synchronized (stream) {
-                backlog += Math.max(0, stream.lastSeq - position.getValue());
-            }
+    public long backlog(String domain, long position) {
+        DomainStream stream = stream(domain);
+        synchronized (stream) {
+            return Math.max(0, stream.lastSeq - position);
         }
-        return backlog;
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Transition;
@@ -39,7 +41,7 @@ class EventHubTest {
     }
 
     /** Records every event; completes each write at once unless told to stop taking live ones. */
-    static final class RecordingSink implements EventSink {
+    static class RecordingSink implements EventSink {
         final List<ConversationEvent> events = new CopyOnWriteArrayList<>();
         volatile boolean takesLive = true;
         volatile boolean takesCatchUp = true;
@@ -117,6 +119,56 @@ class EventHubTest {
         long end = sink.events.stream().filter(e -> e.type() == ConversationEvent.Type.SNAPSHOT_END).findFirst()
                 .orElseThrow().seq();
         assertEquals(LongStream.rangeClosed(end + 1, last).boxed().toList(), sink.liveSeqs(), "after the snapshot: each once");
+    }
+
+    /**
+     * Delivery is sharded by domain: while one domain's delivery is held up (here a sink
+     * that takes its time inside a write, which a real one never does), another domain's
+     * changes still reach their subscribers. With one lock for every domain, the second
+     * change was left to the thread holding it, and arrived only after the first was done.
+     */
+    @Test
+    void oneDomainsDeliveryDoesNotWaitForAnothers() throws Exception {
+        store.put(free("slow", "s", "1001"));
+        store.put(free("quick", "q", "1001"));
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSink slow = new RecordingSink() {
+            @Override
+            public void write(ConversationEvent event, Runnable written) {
+                if (event.type() == ConversationEvent.Type.CONVERSATION) {
+                    inWrite.countDown();
+                    awaitQuietly(release);
+                }
+                super.write(event, written);
+            }
+        };
+        RecordingSink quick = new RecordingSink();
+        Subscription slowOne = subscribe("slow", slow, Optional.empty(), Optional.empty(),
+                OptionalLong.of(store.events().position("slow").lastSeq()));
+        Subscription quickOne = subscribe("quick", quick, Optional.empty(), Optional.empty(),
+                OptionalLong.of(store.events().position("quick").lastSeq()));
+        Await.until(() -> slowOne.isLive() && quickOne.isLive(), "both live: their events come from delivery");
+        Thread changer = new Thread(() -> store.apply(new ConversationKey("slow", "s"),
+                new Transition.PlaceHold(Optional.empty(), Instant.now())));
+        changer.start();
+        try {
+            assertTrue(inWrite.await(10, TimeUnit.SECONDS), "the slow domain's delivery began");
+            store.apply(new ConversationKey("quick", "q"), new Transition.PlaceHold(Optional.empty(), Instant.now()));
+            Await.until(() -> !quick.liveSeqs().isEmpty(), "the quick domain's event, while the slow one's is held up");
+        } finally {
+            release.countDown();
+            changer.join();
+        }
+        Await.until(() -> !slow.liveSeqs().isEmpty(), "the slow domain's event, once let go");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
