@@ -205,7 +205,7 @@ public final class CcArmServer implements AutoCloseable {
                 Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins,
                 events, eventEncoder);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
-                new SwitchFeed(store, conversationJson, audit), domains, encoder, config.adminToken(), limits,
+                new SwitchFeed(store, conversationJson, audit, continuations), domains, encoder, config.adminToken(), limits,
                 (context, path, servlet) -> FrameTransport.install(context, path, servlet, frames), operators, origins, events,
                 eventEncoder, eventStreams, metrics);
         // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it

@@ -3,6 +3,7 @@ package org.ccarm.feed;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
@@ -24,11 +25,18 @@ public final class SwitchFeed {
     private final ConversationStore store;
     private final ConversationJson json;
     private final AuditLog audit;
+    private final Executor continuations;
 
-    public SwitchFeed(ConversationStore store, ConversationJson json, AuditLog audit) {
+    /**
+     * {@code continuations}: where a change that waited on the store is finished (audited,
+     * answered), as the dispatcher finishes commands: never on the store client's own
+     * threads, which an audit waiting for the disk or a slow client must not hold up.
+     */
+    public SwitchFeed(ConversationStore store, ConversationJson json, AuditLog audit, Executor continuations) {
         this.store = store;
         this.json = json;
         this.audit = audit;
+        this.continuations = continuations;
     }
 
     /**
@@ -69,9 +77,15 @@ public final class SwitchFeed {
         });
     }
 
-    /** The store's stage, its unavailability said as the feed says it. */
-    private static <T> CompletionStage<T> available(CompletionStage<T> stage) {
-        return stage.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+    /**
+     * The store's stage, finished on the continuation threads (at once when it is done
+     * already, as an in-memory store's is), its unavailability said as the feed says it.
+     */
+    private <T> CompletionStage<T> available(CompletionStage<T> stage) {
+        CompletableFuture<T> pending = stage.toCompletableFuture();
+        CompletionStage<T> finishing = pending.isDone() ? pending : pending.whenCompleteAsync((value, failure) -> { },
+                continuations);
+        return finishing.exceptionallyCompose(failure -> CompletableFuture.failedFuture(
                 StoreUnavailableException.in(failure).<Throwable>map(SwitchFeed::unavailable)
                         .orElse(StoreUnavailableException.unwrap(failure))));
     }

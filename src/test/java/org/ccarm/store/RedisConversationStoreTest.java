@@ -23,6 +23,8 @@ import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
+import org.ccarm.events.ConversationEvent;
+import org.ccarm.events.EventLog;
 import org.ccarm.store.redis.RedisConversationStore;
 import org.ccarm.testing.Await;
 import org.ccarm.testing.RedisServer;
@@ -161,6 +163,26 @@ class RedisConversationStoreTest extends ConversationStoreContract {
             }
             assertEquals("2", probe.commands.get("test:layout-upgraded"));
         }
+    }
+
+    /** A stream entry an earlier release wrote is read as it was: a subscriber resuming across the upgrade misses nothing. */
+    @Test
+    void streamEntriesOfTheEarlierLayoutAreRead() {
+        EventLog.Position position = store.events().position("oldstream");
+        try (Probe probe = new Probe()) {
+            long seq = probe.commands.incr("test:{oldstream}:events:seq");
+            probe.commands.xadd("test:{oldstream}:events", new io.lettuce.core.XAddArgs().id(seq + "-0"),
+                    Map.of("e", position.epoch(), "c", "old-entry", "s", "hold", "o", "1001", "t", "1764075819123",
+                            "p", "4:10014:1002", "r", "4:10014:1003"));
+        }
+        List<ConversationEvent> events = store.events().after("oldstream", position.epoch(), position.lastSeq(), 10)
+                .orElseThrow();
+        assertEquals(1, events.size());
+        ConversationEvent event = events.get(0);
+        assertEquals(ConversationEvent.Status.HOLD, event.status());
+        assertEquals("1001", event.operatorId());
+        assertEquals(List.of("1001", "1002"), event.operators());
+        assertEquals(List.of("1003"), event.removed());
     }
 
     private static final java.time.Instant NOW = java.time.Instant.parse("2026-12-02T10:00:00Z");

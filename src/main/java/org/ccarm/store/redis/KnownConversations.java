@@ -1,5 +1,6 @@
 package org.ccarm.store.redis;
 
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.ccarm.callcontrol.Conversation;
@@ -28,13 +29,13 @@ final class KnownConversations {
         return states.get(key);
     }
 
+    /** Notes a state Redis answered: the newest this instance has seen of it (replies come in Redis's order). */
     void note(Conversation state) {
         ConversationKey key = state.key();
-        if (states.size() < capacity) {
-            states.put(key, state);
-        } else {
-            states.replace(key, state);
+        if (states.size() >= capacity && !states.containsKey(key)) {
+            makeRoom();
         }
+        states.put(key, state);
     }
 
     /**
@@ -45,9 +46,10 @@ final class KnownConversations {
         ConversationKey key = state.key();
         Conversation known = states.get(key);
         if (known == null) {
-            if (states.size() < capacity) {
-                states.putIfAbsent(key, state);
+            if (states.size() >= capacity) {
+                makeRoom();
             }
+            states.putIfAbsent(key, state);
         } else if (state.version() > known.version()) {
             states.replace(key, known, state);
         }
@@ -55,5 +57,12 @@ final class KnownConversations {
 
     void forget(ConversationKey key) {
         states.remove(key);
+    }
+
+    private void makeRoom() {
+        Iterator<ConversationKey> any = states.keySet().iterator();
+        if (any.hasNext()) {
+            states.remove(any.next());
+        }
     }
 }

@@ -243,12 +243,19 @@ public final class RedisConversationStore implements ConversationStore {
         do {
             cursor = RedisLink.await(cursor == null ? redis.scan(pattern) : redis.scan(cursor, pattern), deadline(), false);
             for (String hash : cursor.getKeys()) {
-                Map<String, String> fields = RedisLink.await(redis.hgetall(hash), deadline(), false);
-                if (StoredFields.isEarlierLayout(fields)) {
-                    ConversationKey key = keys.conversationKeyOf(hash);
-                    Conversation conversation = StoredFields.conversation(key, fields).orElseThrow();
-                    script(Scripts.UPGRADE_LAYOUT, ScriptOutputType.INTEGER, deadline(), new String[] {hash},
+                // read, then rewrite if still that version; a change in between (an instance that was not
+                // stopped) makes it read again
+                while (true) {
+                    Map<String, String> fields = RedisLink.await(redis.hgetall(hash), deadline(), false);
+                    if (!StoredFields.isEarlierLayout(fields)) {
+                        break;
+                    }
+                    Conversation conversation = StoredFields.conversation(keys.conversationKeyOf(hash), fields).orElseThrow();
+                    Long rewritten = script(Scripts.UPGRADE_LAYOUT, ScriptOutputType.INTEGER, deadline(), new String[] {hash},
                             Long.toString(conversation.version()), ConversationCodec.encode(conversation));
+                    if (rewritten == 1) {
+                        break;
+                    }
                 }
             }
         } while (!cursor.isFinished());

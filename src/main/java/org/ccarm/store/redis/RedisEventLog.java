@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -149,6 +150,9 @@ final class RedisEventLog implements EventLog, AutoCloseable {
     private static ConversationEvent event(String domain, StreamMessage<String, String> entry, Heard heard) {
         String id = entry.getId();
         Map<String, String> fields = entry.getBody();
+        if (!fields.containsKey("v")) {
+            return earlierLayout(domain, entry);
+        }
         String conversation = fields.get("c");
         long version = Long.parseLong(fields.get("v"));
         String acting = fields.get("o");
@@ -158,6 +162,27 @@ final class RedisEventLog implements EventLog, AutoCloseable {
                 .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
         heard.change(new ConversationKey(domain, conversation), after);
         return event;
+    }
+
+    /**
+     * An entry an earlier release wrote (the event itself: status {@code s}, operator
+     * {@code o}, operators {@code p}, former operators {@code r}), still in the stream after
+     * an upgrade: read as it was, so a subscriber resuming across the upgrade misses nothing.
+     */
+    private static ConversationEvent earlierLayout(String domain, StreamMessage<String, String> entry) {
+        Map<String, String> fields = entry.getBody();
+        String id = entry.getId();
+        String operator = fields.get("o");
+        List<String> operators = List.copyOf(new LinkedHashSet<>(StoredFields.earlierOperators(fields.get("p"))));
+        String former = fields.get("r");
+        List<String> removed = new ArrayList<>();
+        if (former != null) {
+            StoredFields.earlierOperators(former).stream().filter(o -> !operators.contains(o) && !removed.contains(o)).forEach(removed::add);
+        }
+        return ConversationEvent.change(domain, fields.get("c"), ConversationEvent.Status.ofWire(fields.get("s")),
+                        operator == null || operator.isEmpty() ? null : operator,
+                        Instant.ofEpochMilli(Long.parseLong(fields.get("t"))), operators, removed)
+                .recordedAt(fields.get("e"), Long.parseLong(id.substring(0, id.indexOf('-'))));
     }
 
     private static Conversation state(String domain, String conversation, long version, String text) {

@@ -46,15 +46,19 @@ final class StoredFields {
         String heldBy = fields.get("h");
         Optional<Hold> hold = heldBy == null ? Optional.empty()
                 : Optional.of(new Hold(heldBy, Instant.ofEpochMilli(Long.parseLong(fields.get("s")))));
+        return Conversation.of(key.domain(), key.conversationId(), earlierOperators(fields.get("o")), hold, version);
+    }
+
+    /** Operators as earlier releases wrote them, in hashes and stream entries: each as its length, a colon and itself. */
+    static List<String> earlierOperators(String encoded) {
         List<String> operators = new ArrayList<>();
-        String encoded = fields.get("o");
         int i = 0;
         while (i < encoded.length()) {
             int colon = encoded.indexOf(':', i);
-            int length = Integer.parseInt(encoded.substring(i, colon));
-            operators.add(encoded.substring(colon + 1, colon + 1 + length));
-            i = colon + 1 + length;
+            int end = colon + 1 + Integer.parseInt(encoded.substring(i, colon));
+            operators.add(encoded.substring(colon + 1, end));
+            i = end;
         }
-        return Conversation.of(key.domain(), key.conversationId(), operators, hold, version);
+        return operators;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.ccarm.config.Limits;
@@ -16,7 +17,6 @@ import org.ccarm.feed.FeedUnavailableException;
 import org.ccarm.feed.InvalidInputException;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
-import org.ccarm.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +129,8 @@ abstract class AdminServlet extends HttpServlet {
         }
         pending.whenComplete((reply, failure) -> {
             try {
-                Throwable cause = failure == null ? null : StoreUnavailableException.unwrap(failure);
+                Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure;
                 if (cause == null) {
                     response.setStatus(reply.status());
                     if (reply.body() != null) {

@@ -3,12 +3,9 @@ package org.ccarm.transport.http;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.Set;
-import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.config.Limits;
-import org.ccarm.feed.FeedUnavailableException;
 import org.ccarm.feed.SwitchFeed;
 
 /**
@@ -28,8 +25,7 @@ final class SwitchFeedServlet extends AdminServlet {
     }
 
     @Override
-    void serve(String domain, String id, HttpServletRequest request, HttpServletResponse response)
-            throws IOException, FeedUnavailableException {
+    void serve(String domain, String id, HttpServletRequest request, HttpServletResponse response) throws IOException {
         ConversationKey key = new ConversationKey(domain, id);
         switch (request.getMethod()) {
             case "GET" -> replyLater(request, response, feed.find(key).thenApply(found -> found
