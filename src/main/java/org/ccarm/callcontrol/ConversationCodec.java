@@ -102,7 +102,10 @@ public final class ConversationCodec {
     public static Conversation decode(String domain, String id, long version, String encoded) {
         Map<String, Object> values = new LinkedHashMap<>();
         List<String> tokens = tokens(encoded);
-        for (int i = 0; i + 1 < tokens.size(); i += 2) {
+        if (tokens.size() % 2 != 0) {
+            throw new IllegalArgumentException("not an encoded conversation (a field without its value): " + encoded);
+        }
+        for (int i = 0; i < tokens.size(); i += 2) {
             String name = tokens.get(i);
             values.put(name, valueOf(kindOf(name), tokens.get(i + 1)));
         }

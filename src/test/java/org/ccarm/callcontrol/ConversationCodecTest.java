@@ -65,5 +65,6 @@ class ConversationCodecTest {
     void aTextNotWrittenByTheCodecIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ConversationCodec.decode("demo", "c1", 1, "no colon here"));
         assertThrows(IllegalArgumentException.class, () -> ConversationCodec.decode("demo", "c1", 1, "6:colour3:red"));
+        assertThrows(IllegalArgumentException.class, () -> ConversationCodec.decode("demo", "c1", 1, "9:operators"));
     }
 }
