@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ import org.ccarm.auth.AuthStore;
 import org.ccarm.auth.Authentication;
 import org.ccarm.auth.InMemoryAuthStore;
 import org.ccarm.auth.PasswordHashing;
+import org.ccarm.command.CarriedCalls;
 import org.ccarm.command.CommandCatalog;
 import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
@@ -41,6 +43,7 @@ import org.ccarm.metrics.MeteredConversationStore;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
 import org.ccarm.protocol.codec.EventEncoder;
+import org.ccarm.sip.SipServer;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.InMemoryConversationStore;
 import org.ccarm.store.redis.RedisAuthStore;
@@ -80,14 +83,16 @@ public final class CcArmServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final EventHub events;
     private final EventStreams eventStreams;
+    private final SipServer sip; // null when SIP is off
     private ConversationStore ownedStore; // closed with the server when it opened it
     private AuthStore ownedAuthStore; // likewise
 
     private CcArmServer(HttpTransport http, OpsServer ops, CommandDispatcher dispatcher, Metrics metrics,
                         WebSocketSessions websockets, long drainMillis, Authentication authentication,
                         ScheduledExecutorService housekeeping, EventHub events, EventStreams eventStreams,
-                        ExecutorService continuations) {
+                        ExecutorService continuations, SipServer sip) {
         this.continuations = continuations;
+        this.sip = sip;
         this.events = events;
         this.eventStreams = eventStreams;
         this.drainMillis = drainMillis;
@@ -186,8 +191,12 @@ public final class CcArmServer implements AutoCloseable {
             LOG.warn("auth.mode = off: every client may act as any operator; use it only where the network itself "
                     + "keeps strangers out");
         }
-        CommandCatalog catalog = CommandCatalog.standard(store, authentication, metrics::login);
         ExecutorService continuations = started.add(continuations(), ExecutorService::shutdownNow);
+        SipServer sip = config.sip().enabled() ? started.add(SipServer.start(config.sip(),
+                config.domains().stream().map(ServerConfig.DomainConfig::name).toList(), store, authStore, audit, metrics,
+                clock, continuations), SipServer::close) : null;
+        CommandCatalog catalog = CommandCatalog.standard(store, sip == null ? CarriedCalls.NONE : sip.carriedCalls(),
+                authentication, metrics::login);
         CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, audit, metrics, clock, authentication,
                 auth.required(), continuations);
         AnswerEncoder encoder = new AnswerEncoder();
@@ -205,7 +214,7 @@ public final class CcArmServer implements AutoCloseable {
                 Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins,
                 events, eventEncoder);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
-                new SwitchFeed(store, conversationJson, audit, continuations), domains, encoder, config.adminToken(), limits,
+                switchFeed(store, conversationJson, audit, continuations, sip), domains, encoder, config.adminToken(), limits,
                 (context, path, servlet) -> FrameTransport.install(context, path, servlet, frames), operators, origins, events,
                 eventEncoder, eventStreams, metrics);
         // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it
@@ -220,7 +229,21 @@ public final class CcArmServer implements AutoCloseable {
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
                 authentication, housekeeping(websockets, eventStreams, authentication, fixtures), events, eventStreams,
-                continuations);
+                continuations, sip);
+    }
+
+    private static SwitchFeed switchFeed(ConversationStore store, ConversationJson json, AuditLog audit,
+                                         ExecutorService continuations, SipServer sip) {
+        SwitchFeed feed = new SwitchFeed(store, json, audit, continuations);
+        if (sip != null) {
+            feed.hangUpWith(sip.hangUp()); // a DELETE of a SIP conversation hangs the call up
+        }
+        return feed;
+    }
+
+    /** The port SIP listens on (UDP and TCP), or empty when SIP is off. */
+    public OptionalInt sipPort() {
+        return sip == null ? OptionalInt.empty() : OptionalInt.of(sip.port());
     }
 
     /**
@@ -357,6 +380,9 @@ public final class CcArmServer implements AutoCloseable {
         dispatcher.beginShutdown();
         drain();
         housekeeping.shutdownNow();
+        if (sip != null) {
+            sip.close(); // the calls are hung up and their ends recorded while the store is still open
+        }
         websockets.closeAll();
         eventStreams.closeAll();
         events.close();

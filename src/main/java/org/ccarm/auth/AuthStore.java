@@ -108,6 +108,20 @@ public interface AuthStore extends AutoCloseable {
      */
     List<Attempts> countFailure(String domain, List<String> counters, Duration window);
 
+    /**
+     * Changes an operator's SIP registrations and answers those alive at {@code now}, the most
+     * recently registered first: {@code removeAll} first, then {@code remove} (contacts), then
+     * {@code add} (a contact registered again replaces its binding). Expired bindings are gone.
+     * Answered later, as {@link #endSessionLater}; putting or deleting the operator removes them.
+     */
+    CompletionStage<List<Binding>> registerLater(String domain, String operatorId, List<Binding> add, List<String> remove,
+                                                 boolean removeAll, Instant now);
+
+    /** The operator's live registrations, the most recent first. */
+    default CompletionStage<List<Binding>> bindingsLater(String domain, String operatorId, Instant now) {
+        return registerLater(domain, operatorId, List.of(), List.of(), false, now);
+    }
+
     /** Whether the store can be reached now (always, in memory). */
     boolean isReachable();
 

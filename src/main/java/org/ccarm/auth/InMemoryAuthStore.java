@@ -3,9 +3,13 @@ package org.ccarm.auth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -29,11 +33,13 @@ public final class InMemoryAuthStore implements AuthStore {
     private final Map<Key, Window> failures = new ConcurrentHashMap<>();
     private final Map<String, Boolean> loaded = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Key, Map<String, Binding>> bindings = new ConcurrentHashMap<>(); // by contact
 
     // operators and session creation change together under this store's lock, so that a
     // session is never created for an operator that has just been deleted or re-passworded
     @Override
     public synchronized boolean putOperator(Operator operator) {
+        bindings.remove(new Key(operator.domain(), operator.id())); // a new password: its phones register again
         return operators.put(new Key(operator.domain(), operator.id()), operator) == null;
     }
 
@@ -44,6 +50,7 @@ public final class InMemoryAuthStore implements AuthStore {
 
     @Override
     public synchronized boolean deleteOperator(String domain, String id) {
+        bindings.remove(new Key(domain, id));
         return operators.remove(new Key(domain, id)) != null;
     }
 
@@ -54,6 +61,20 @@ public final class InMemoryAuthStore implements AuthStore {
         }
         list.forEach(this::putOperator);
         return list.size();
+    }
+
+    @Override
+    public CompletionStage<List<Binding>> registerLater(String domain, String operatorId, List<Binding> add,
+                                                        List<String> remove, boolean removeAll, Instant now) {
+        Map<String, Binding> live = bindings.compute(new Key(domain, operatorId), (key, current) -> {
+            Map<String, Binding> next = current == null || removeAll ? new HashMap<>() : new HashMap<>(current);
+            remove.forEach(next::remove);
+            add.forEach(binding -> next.put(binding.contact(), binding));
+            next.values().removeIf(binding -> !binding.expires().isAfter(now));
+            return next.isEmpty() ? null : Map.copyOf(next);
+        });
+        return CompletableFuture.completedFuture(live == null ? List.of() : live.values().stream()
+                .sorted(Comparator.comparing(Binding::registered).reversed()).toList());
     }
 
     @Override

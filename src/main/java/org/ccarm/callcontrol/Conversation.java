@@ -22,13 +22,15 @@ public final class Conversation {
     private final String id;
     private final List<String> operators;
     private final Hold hold; // null when not on hold
+    private final Caller caller; // null unless the server carries the call (SIP)
     private final long version;
 
-    private Conversation(String domain, String id, List<String> operators, Hold hold, long version) {
+    private Conversation(String domain, String id, List<String> operators, Hold hold, Caller caller, long version) {
         this.domain = domain;
         this.id = id;
         this.operators = operators;
         this.hold = hold;
+        this.caller = caller;
         this.version = version;
     }
 
@@ -43,6 +45,12 @@ public final class Conversation {
 
     /** A conversation as a store recorded it, at {@code version}. */
     public static Conversation of(String domain, String id, List<String> operators, Optional<Hold> hold, long version) {
+        return of(domain, id, operators, hold, Optional.empty(), version);
+    }
+
+    /** A call this server carries (SIP), with its caller, at {@code version}. */
+    public static Conversation of(String domain, String id, List<String> operators, Optional<Hold> hold,
+                                  Optional<Caller> caller, long version) {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(id, "id");
         if (id.isEmpty()) {
@@ -65,7 +73,7 @@ public final class Conversation {
             throw new IllegalArgumentException(
                     "operator " + held.heldBy() + " cannot hold a conversation it does not take part in");
         }
-        return new Conversation(domain, id, participants, held, version);
+        return new Conversation(domain, id, participants, held, caller.orElse(null), version);
     }
 
     /** The operators in order without repeats; an already distinct immutable list is kept as it is. */
@@ -103,6 +111,16 @@ public final class Conversation {
         return hold != null;
     }
 
+    /** Who called, when the server carries the call (SIP); empty for a conversation the switch feed reported. */
+    public Optional<Caller> caller() {
+        return Optional.ofNullable(caller);
+    }
+
+    /** Whether the server carries this call (SIP): its hold is the media's, changed by re-INVITEs. */
+    public boolean isCarriedCall() {
+        return caller != null;
+    }
+
     public boolean hasParticipant(String operatorId) {
         return operators.contains(operatorId);
     }
@@ -114,7 +132,7 @@ public final class Conversation {
 
     /** Only transitions in this package create the next state, after their checks: one version later. */
     Conversation withHold(Hold newHold) {
-        return new Conversation(domain, id, operators, newHold, version + 1);
+        return new Conversation(domain, id, operators, newHold, caller, version + 1);
     }
 
     /**
@@ -123,12 +141,13 @@ public final class Conversation {
      * puts the state back together with it. The holder must take part, as in {@link #of}.
      */
     public Conversation recordedAs(Optional<Hold> newHold, long newVersion) {
-        return of(domain, id, operators, newHold, newVersion);
+        return of(domain, id, operators, newHold, Optional.ofNullable(caller), newVersion);
     }
 
     /** The same call (everything but the hold and the version): what a transition never changes. */
     public boolean sameCallAs(Conversation other) {
-        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators);
+        return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators)
+                && Objects.equals(caller, other.caller);
     }
 
     /** The same call and hold, without the version: what a report or a fixture describes. */
@@ -143,12 +162,13 @@ public final class Conversation {
 
     @Override
     public int hashCode() {
-        return Objects.hash(domain, id, operators, hold, version);
+        return Objects.hash(domain, id, operators, hold, caller, version);
     }
 
     @Override
     public String toString() {
         return "Conversation[" + domain + "/" + id + " v" + version + ", operators=" + operators
-                + (hold == null ? ", not held" : ", held by " + hold.heldBy() + " since " + hold.since()) + "]";
+                + (hold == null ? ", not held" : ", held by " + hold.heldBy() + " since " + hold.since())
+                + (caller == null ? "" : ", caller " + caller.uri()) + "]";
     }
 }

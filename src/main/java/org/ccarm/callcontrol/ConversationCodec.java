@@ -32,18 +32,30 @@ public final class ConversationCodec {
         INSTANT
     }
 
-    /** A field of the state: its name (the feed's JSON key) and kind; {@code required} when every state has it. */
-    public record Field(String name, Kind kind, boolean required) {}
+    /**
+     * A field of the state: its name (the feed's JSON key) and kind; {@code required} when
+     * every state has it; {@code reported} when the switch feed may give it (a call's caller
+     * is the server's own to say: the feed reads it back but cannot set it).
+     */
+    public record Field(String name, Kind kind, boolean required, boolean reported) {
+        public Field(String name, Kind kind, boolean required) {
+            this(name, kind, required, true);
+        }
+    }
 
     public static final String OPERATORS = "operators";
     public static final String HELD_BY = "held_by";
     public static final String HELD_SINCE = "held_since";
+    public static final String CALLER = "caller";
+    public static final String CALLER_NAME = "caller_name";
 
     /** Every field, in the order JSON writes them. */
     public static final List<Field> FIELDS = List.of(
             new Field(OPERATORS, Kind.TEXT_LIST, true),
             new Field(HELD_BY, Kind.TEXT, false),
-            new Field(HELD_SINCE, Kind.INSTANT, false));
+            new Field(HELD_SINCE, Kind.INSTANT, false),
+            new Field(CALLER, Kind.TEXT, false, false),
+            new Field(CALLER_NAME, Kind.TEXT, false, false));
 
     private ConversationCodec() {}
 
@@ -57,6 +69,10 @@ public final class ConversationCodec {
         conversation.hold().ifPresent(hold -> {
             values.put(HELD_BY, hold.heldBy());
             values.put(HELD_SINCE, hold.since());
+        });
+        conversation.caller().ifPresent(caller -> {
+            values.put(CALLER, caller.uri());
+            caller.displayName().ifPresent(name -> values.put(CALLER_NAME, name));
         });
         return values;
     }
@@ -81,7 +97,13 @@ public final class ConversationCodec {
                     : HELD_BY + " is given but " + HELD_SINCE + " is not");
         }
         Optional<Hold> hold = heldBy == null ? Optional.empty() : Optional.of(new Hold(heldBy, since));
-        return Conversation.of(domain, id, operators, hold, version);
+        String callerUri = (String) typed(values, CALLER, String.class);
+        String callerName = (String) typed(values, CALLER_NAME, String.class);
+        if (callerUri == null && callerName != null) {
+            throw new IllegalArgumentException(CALLER_NAME + " is given but " + CALLER + " is not");
+        }
+        Optional<Caller> caller = callerUri == null ? Optional.empty() : Optional.of(new Caller(callerUri, callerName));
+        return Conversation.of(domain, id, operators, hold, caller, version);
     }
 
     /**

@@ -16,6 +16,8 @@ public enum Refusal {
     NOT_A_PARTICIPANT,
     /** call_hold without operator_id on a conversation with several operators. */
     OPERATOR_REQUIRED,
+    /** A phone (a leg of a SIP call) refused the media change or did not answer it in time. */
+    MEDIA_REFUSED,
     /** An operator (not a supervisor) named another operator in operator_id. */
     NOT_PERMITTED
 }

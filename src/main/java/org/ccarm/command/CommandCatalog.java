@@ -26,7 +26,13 @@ public final class CommandCatalog {
     /** Every command of the API that this server implements; {@code loginOutcomes} hears how logins end. */
     public static CommandCatalog standard(ConversationStore store, Authentication authentication,
                                           Consumer<String> loginOutcomes) {
-        List<Command<?>> commands = new ArrayList<>(ConversationCommands.over(store));
+        return standard(store, CarriedCalls.NONE, authentication, loginOutcomes);
+    }
+
+    /** The same, the conversation commands changing the media of the calls this server carries ({@code calls}). */
+    public static CommandCatalog standard(ConversationStore store, CarriedCalls calls, Authentication authentication,
+                                          Consumer<String> loginOutcomes) {
+        List<Command<?>> commands = new ArrayList<>(ConversationCommands.over(store, calls));
         commands.addAll(SessionCommands.over(authentication, loginOutcomes));
         commands.addAll(EventCommands.all());
         return new CommandCatalog(commands);

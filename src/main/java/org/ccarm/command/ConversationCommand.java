@@ -31,11 +31,13 @@ public final class ConversationCommand implements Command<ConversationArguments>
     private final String name;
     private final ConversationStore store;
     private final TransitionRule rule;
+    private final CarriedCalls calls;
 
-    public ConversationCommand(String name, ConversationStore store, TransitionRule rule) {
+    public ConversationCommand(String name, ConversationStore store, TransitionRule rule, CarriedCalls calls) {
         this.name = name;
         this.store = store;
         this.rule = rule;
+        this.calls = calls;
     }
 
     @Override
@@ -55,7 +57,13 @@ public final class ConversationCommand implements Command<ConversationArguments>
 
     @Override
     public CompletionStage<Outcome> executeLater(ConversationArguments arguments, CommandContext context) {
-        return store.applyAsync(key(arguments, context), rule.transitionFor(arguments, context)).handle((result, failure) -> {
+        ConversationKey key = key(arguments, context);
+        Transition transition = rule.transitionFor(arguments, context);
+        // a call this server carries changes its media first; any other conversation is recorded at once
+        Optional<CarriedCalls.CarriedCall> call = calls.call(key);
+        CompletionStage<TransitionResult> applied = call.isEmpty() ? store.applyAsync(key, transition)
+                : call.get().change(transition, checked -> store.applyAsync(key, checked));
+        return applied.handle((result, failure) -> {
             if (failure == null) {
                 return outcomeOf(arguments, result);
             }

@@ -15,12 +15,17 @@ public final class ConversationCommands {
     private ConversationCommands() {}
 
     public static List<Command<?>> over(ConversationStore store) {
+        return over(store, CarriedCalls.NONE);
+    }
+
+    /** The commands, changing the media of the calls this server carries ({@code calls}) before recording. */
+    public static List<Command<?>> over(ConversationStore store, CarriedCalls calls) {
         return List.of(
                 // take a held conversation off hold; without operator_id the operator who requested the hold acts
                 new ConversationCommand("call_unhold", store,
-                        (arguments, context) -> new Transition.ReleaseHold(arguments.operatorId(), context.actor())),
+                        (arguments, context) -> new Transition.ReleaseHold(arguments.operatorId(), context.actor()), calls),
                 // put a conversation on hold, recording who and when; without operator_id its sole operator acts
                 new ConversationCommand("call_hold", store,
-                        (arguments, context) -> new Transition.PlaceHold(arguments.operatorId(), context.now(), context.actor())));
+                        (arguments, context) -> new Transition.PlaceHold(arguments.operatorId(), context.now(), context.actor()), calls));
     }
 }

@@ -110,9 +110,26 @@ public final class ConfigLoader {
                         settings.integer("ops.max-connections", OpsConfig.DEFAULTS.maxConnections())),
                 domains,
                 auth(settings),
-                tls(settings, base));
+                tls(settings, base),
+                sip(settings));
         settings.refuseUnknownKeys(domainKeys);
         return config;
+    }
+
+    private static SipConfig sip(Settings settings) {
+        SipConfig d = SipConfig.DEFAULTS;
+        String defaultDomain = settings.string("sip.default-domain", "");
+        return new SipConfig(
+                bool(settings.string("sip.enabled", "true")),
+                settings.string("sip.host", d.host()),
+                settings.integer("sip.port", d.port()),
+                List.of(settings.string("sip.trusted-networks", String.join(", ", d.trustedNetworks())).split("\\s*,\\s*")),
+                defaultDomain.isEmpty() ? Optional.empty() : Optional.of(defaultDomain),
+                settings.integer("sip.max-expires", d.maxExpires()),
+                settings.string("sip.hold-direction", d.holdDirection()),
+                settings.number("sip.reinvite-timeout-ms", d.reinviteTimeoutMillis()),
+                settings.number("sip.ring-timeout-ms", d.ringTimeoutMillis()),
+                settings.integer("sip.max-calls", d.maxCalls()));
     }
 
     private static AuthConfig auth(Settings settings) {

@@ -15,10 +15,17 @@ import java.util.Optional;
  * @param ops             the operations listener (health, metrics)
  * @param auth            sessions and who may act
  * @param tls             the optional HTTPS listener
+ * @param sip             the SIP listener and the calls it carries
  */
 public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits,
                            String auditDurability, StoreConfig store, OpsConfig ops, List<DomainConfig> domains,
-                           AuthConfig auth, TlsConfig tls) {
+                           AuthConfig auth, TlsConfig tls, SipConfig sip) {
+
+    /** Without SIP (tests and tools that carry no calls). */
+    public ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits, String auditDurability,
+                        StoreConfig store, OpsConfig ops, List<DomainConfig> domains, AuthConfig auth, TlsConfig tls) {
+        this(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, tls, SipConfig.OFF);
+    }
 
     /** A domain (tenant) this server serves, with the conversations and the operators to load at start. */
     public record DomainConfig(String name, Optional<URL> fixture, Optional<URL> operators) {
@@ -44,6 +51,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         Objects.requireNonNull(ops, "ops");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(sip, "sip");
         domains = List.copyOf(domains);
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be 0..65535, not " + httpPort);
@@ -71,27 +79,33 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
 
     /** The same configuration with another store (tests and benchmarks run one server on several). */
     public ServerConfig withStore(StoreConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains, auth, tls);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains, auth, tls, sip);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, other, auditDurability, store, ops, domains, auth, tls);
+        return new ServerConfig(httpHost, httpPort, adminToken, other, auditDurability, store, ops, domains, auth, tls, sip);
     }
 
     /** The same configuration with other rules of authentication. */
     public ServerConfig withAuth(AuthConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, other, tls);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, other, tls, sip);
     }
 
     /** The same configuration with another operations listener. */
     public ServerConfig withOps(OpsConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, other, domains, auth, tls);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, other, domains, auth, tls, sip);
     }
 
     /** The same configuration with an HTTPS listener. */
     public ServerConfig withTls(TlsConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, other);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, other, sip);
+    }
+
+    /** The same configuration with another SIP listener. */
+    public ServerConfig withSip(SipConfig other) {
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, tls,
+                other);
     }
 
     /** The largest request body (and websocket message) accepted. */

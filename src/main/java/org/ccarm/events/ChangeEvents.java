@@ -24,6 +24,12 @@ public final class ChangeEvents {
      * that, for it, the conversation ended, and nothing after.
      */
     public static ConversationEvent between(Conversation before, Conversation after, String acting, Instant now) {
+        ConversationEvent event = withoutCaller(before, after, acting, now);
+        Conversation state = after != null ? after : before;
+        return state.caller().isPresent() ? event.withCaller(state.caller().get()) : event;
+    }
+
+    private static ConversationEvent withoutCaller(Conversation before, Conversation after, String acting, Instant now) {
         if (after == null) {
             Conversation ended = Objects.requireNonNull(before, "a change has a state before or after it");
             return ConversationEvent.change(ended.domain(), ended.id(), ConversationEvent.Status.RELEASED, null, now,
@@ -54,6 +60,7 @@ public final class ChangeEvents {
         return new ConversationEvent(conversation.domain(), epoch, 0, ConversationEvent.Type.SNAPSHOT, conversation.id(),
                 conversation.isOnHold() ? ConversationEvent.Status.HOLD : ConversationEvent.Status.WORKING,
                 conversation.hold().map(Hold::heldBy).orElse(null),
-                conversation.hold().map(Hold::since).orElse(now), conversation.operators(), List.of(), reset);
+                conversation.hold().map(Hold::since).orElse(now), conversation.operators(), List.of(), reset,
+                conversation.caller().orElse(null));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.ccarm.callcontrol.Caller;
 
 /**
  * One event of a domain's stream: a change of a conversation (or, in a subscription's
@@ -21,10 +22,11 @@ import java.util.Set;
  * @param removed        operators the change took out of the conversation (the switch feed
  *                       replaced it): each hears once that, for it, the conversation ended
  * @param reset          a snapshot entry sent because {@code since} could not be replayed
+ * @param caller         who called, for a call the server carries (SIP); null otherwise
  */
 public record ConversationEvent(String domain, String epoch, long seq, Type type, String conversationId,
                                 Status status, String operatorId, Instant at, List<String> operators,
-                                List<String> removed, boolean reset) {
+                                List<String> removed, boolean reset, Caller caller) {
 
     /** What the event is: a change, or part of a subscription's snapshot. */
     public enum Type {
@@ -65,6 +67,12 @@ public record ConversationEvent(String domain, String epoch, long seq, Type type
         }
     }
 
+    /** An event of a conversation without a caller (the switch feed's). */
+    public ConversationEvent(String domain, String epoch, long seq, Type type, String conversationId, Status status,
+                             String operatorId, Instant at, List<String> operators, List<String> removed, boolean reset) {
+        this(domain, epoch, seq, type, conversationId, status, operatorId, at, operators, removed, reset, null);
+    }
+
     public ConversationEvent {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(epoch, "epoch");
@@ -89,7 +97,13 @@ public record ConversationEvent(String domain, String epoch, long seq, Type type
     /** This change recorded at {@code seq} of the stream {@code epoch}. */
     public ConversationEvent recordedAt(String streamEpoch, long streamSeq) {
         return new ConversationEvent(domain, streamEpoch, streamSeq, type, conversationId, status, operatorId, at,
-                operators, removed, reset);
+                operators, removed, reset, caller);
+    }
+
+    /** This event naming its caller. */
+    public ConversationEvent withCaller(Caller who) {
+        return new ConversationEvent(domain, epoch, seq, type, conversationId, status, operatorId, at, operators, removed,
+                reset, who);
     }
 
     /** The end of a snapshot: the seq of the last change the snapshot may not show. */
@@ -116,7 +130,7 @@ public record ConversationEvent(String domain, String epoch, long seq, Type type
         }
         if (anyOf(removed, operatorIds)) {
             return Optional.of(new ConversationEvent(domain, epoch, seq, type, conversationId, Status.RELEASED, null, at,
-                    List.of(), List.of(), reset));
+                    List.of(), List.of(), reset, caller));
         }
         return Optional.empty();
     }

@@ -155,6 +155,10 @@ public final class ConversationJson {
                     .orElseThrow(() -> new InvalidConversationException("unknown field \"" + member.getKey()
                             + "\"; a conversation has " + ConversationCodec.FIELDS.stream()
                             .map(ConversationCodec.Field::name).toList()));
+            if (!field.reported()) {
+                throw new InvalidConversationException(field.name() + " is the server's to say (a SIP call's); the "
+                        + "switch feed cannot set it");
+            }
             if (!member.getValue().isNull()) {
                 values.put(field.name(), value(field, member.getValue()));
             }

@@ -11,4 +11,9 @@ public abstract class InvalidInputException extends Exception {
 
     /** The feed's error code for it, e.g. {@code invalid_conversation}. */
     public abstract String error();
+
+    /** The HTTP status it is answered with: 400 unless the input is fine but the state refuses it. */
+    public int status() {
+        return 400;
+    }
 }

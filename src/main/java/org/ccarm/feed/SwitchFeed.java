@@ -26,6 +26,15 @@ public final class SwitchFeed {
     private final ConversationJson json;
     private final AuditLog audit;
     private final Executor continuations;
+    private volatile CallHangUp calls = CallHangUp.NONE;
+
+    /** The calls this server carries (SIP), which a DELETE hangs up before it ends them. */
+    public interface CallHangUp {
+        CallHangUp NONE = key -> { };
+
+        /** Hangs the call up (a BYE on each leg) when this server carries it; nothing otherwise. */
+        void hangUp(ConversationKey key);
+    }
 
     /**
      * {@code continuations}: where a change that waited on the store is finished (audited,
@@ -37,6 +46,11 @@ public final class SwitchFeed {
         this.json = json;
         this.audit = audit;
         this.continuations = continuations;
+    }
+
+    /** Who hangs up the calls this server carries when the feed ends them (set once SIP has started). */
+    public void hangUpWith(CallHangUp carried) {
+        this.calls = carried;
     }
 
     /**
@@ -60,7 +74,11 @@ public final class SwitchFeed {
         } catch (InvalidConversationException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return available(store.putLater(reported)).thenApply(put -> {
+        // a SIP call's state is the phones': the feed may end it, not rewrite it (a call created between this read
+        // and the put would need its random id guessed)
+        return available(store.findLater(key)).thenCompose(existing -> existing.isPresent() && existing.get().isCarriedCall()
+                ? CompletableFuture.failedFuture(new CarriedCallException(key.conversationId()))
+                : available(store.putLater(reported))).thenApply(put -> {
             audit(key, "feed_put", put.stored().version(), put.seq(), put.created() ? "created" : "replaced",
                     put.created() ? 201 : 200, start, requestId);
             return new Reported(put.created(), put.stored());
@@ -70,6 +88,7 @@ public final class SwitchFeed {
     /** Ends a conversation; false when there was none. */
     public CompletionStage<Boolean> end(ConversationKey key, String requestId) {
         long start = System.nanoTime();
+        calls.hangUp(key);
         return available(store.removeLater(key)).thenApply(removed -> {
             removed.ifPresent(ended -> audit(key, "feed_delete", ended.version(), ended.seq(), "ended", 204, start,
                     requestId));

@@ -143,6 +143,26 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /**
+     * A SIP call's setup ended: {@code answered}, or why not ({@code not_found}, {@code unavailable},
+     * {@code refused}, {@code ring_timeout}, {@code cancelled}, {@code busy}, {@code store_unavailable}).
+     */
+    public void sipCallSetup(String outcome) {
+        if (registry != null) {
+            Counter.builder("ccarm.sip.call.setups").description("SIP call setups through the B2BUA, by outcome")
+                    .tag("outcome", outcome).register(registry).increment();
+        }
+    }
+
+    /** A re-INVITE the server sent was answered ({@code accepted}, {@code refused}, {@code timeout}) after {@code nanos}. */
+    public void sipReinvite(String outcome, long nanos) {
+        if (registry != null) {
+            Timer.builder("ccarm.sip.reinvite.duration").description("from a re-INVITE the server sent to its final answer")
+                    .tag("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
+                    .record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** A websocket upgrade refused, by its reason (a bounded set: the protocol's reasons). */
     public void websocketUpgradeRefused(String reason) {
         if (registry != null) {

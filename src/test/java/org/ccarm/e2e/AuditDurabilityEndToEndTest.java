@@ -46,7 +46,7 @@ class AuditDurabilityEndToEndTest {
         }
         Files.writeString(fixture, json.append("]").toString());
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, "http.port = 0\nops.port = 0\ndomains = demo\ndomain.demo.fixture = held.json\naudit.durability = synced\nauth.mode = off\n");
+        Files.writeString(config, "http.port = 0\nops.port = 0\nsip.port = 0\ndomains = demo\ndomain.demo.fixture = held.json\naudit.durability = synced\nauth.mode = off\n");
         Path audit = dir.resolve("audit.log");
         Path log = dir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -33,7 +33,7 @@ class RedisDataLossEndToEndTest {
     void aRedisThatLostItsDataGetsTheFixturesBackAndNoRightPasswordIsCalledWrong() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             ServerConfig config = ConfigLoader.load(ConfigLoader.packed(), Map.of("CCARM_STORE", "redis",
-                    "CCARM_REDIS_URL", redis.url(), "CCARM_HTTP_PORT", "0", "CCARM_OPS_PORT", "0"));
+                    "CCARM_REDIS_URL", redis.url(), "CCARM_HTTP_PORT", "0", "CCARM_OPS_PORT", "0", "CCARM_SIP_PORT", "0"));
             CcArmServer a = CcArmServer.start(config);
             CcArmServer b = CcArmServer.start(config);
             ConversationStore direct = CcArmServer.openStore(config.store());

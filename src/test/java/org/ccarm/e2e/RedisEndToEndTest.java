@@ -180,7 +180,7 @@ class RedisEndToEndTest {
             direct.put(free("demo", ids.get(i), "1001"));
         }
         Path config = dir.resolve("server.properties");
-        Files.writeString(config, "http.port = 0\nops.port = 0\ndomains = demo\nstore.kind = redis\nstore.redis.url = " + redis.url()
+        Files.writeString(config, "http.port = 0\nops.port = 0\nsip.port = 0\ndomains = demo\nstore.kind = redis\nstore.redis.url = " + redis.url()
                 + "\nstore.redis.prefix = e2e\nauth.mode = off\n");
         Path log = dir.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

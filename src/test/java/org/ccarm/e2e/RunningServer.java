@@ -69,6 +69,11 @@ public final class RunningServer implements BeforeAllCallback, AfterAllCallback 
         return server.uri();
     }
 
+    /** The port SIP listens on (the configuration must turn SIP on). */
+    public int sipPort() {
+        return server.sipPort().orElseThrow(() -> new IllegalStateException("SIP is off in this test's configuration"));
+    }
+
     /** The operations listener (health, metrics). */
     public URI opsUri() {
         return server.opsUri();

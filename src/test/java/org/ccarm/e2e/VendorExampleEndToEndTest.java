@@ -23,7 +23,7 @@ class VendorExampleEndToEndTest {
 
     static org.ccarm.config.ServerConfig defaultConfigOnAnyPort() {
         try {
-            return ConfigLoader.load(Path.of("config", "server.properties"), Map.of("CCARM_HTTP_PORT", "0"));
+            return ConfigLoader.load(Path.of("config", "server.properties"), Map.of("CCARM_HTTP_PORT", "0", "CCARM_SIP_PORT", "0"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,7 @@
 package org.ccarm.testing;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
@@ -23,5 +24,14 @@ public final class TestConfigs {
                 new OpsConfig("127.0.0.1", 0, true, 0),
                 Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList(),
                 AuthConfig.OFF, TlsConfig.NONE);
+    }
+
+    /** The same configuration, each domain with the demo's operators (1001, 1002, 1003, supervisor 9001). */
+    public static ServerConfig withDemoOperators(ServerConfig config) {
+        java.net.URL operators = TestConfigs.class.getResource("/config/demo-operators.json");
+        List<ServerConfig.DomainConfig> domains = config.domains().stream()
+                .map(d -> new ServerConfig.DomainConfig(d.name(), d.fixture(), Optional.of(operators))).toList();
+        return new ServerConfig(config.httpHost(), config.httpPort(), config.adminToken(), config.limits(),
+                config.auditDurability(), config.store(), config.ops(), domains, config.auth(), config.tls(), config.sip());
     }
 }

@@ -54,6 +54,12 @@ public final class EventEncoder {
         if (event.operatorId() != null) {
             attributes.put("operator_id", event.operatorId());
         }
+        if (event.caller() != null) {
+            attributes.put("caller", event.caller().uri());
+            if (event.caller().name() != null) {
+                attributes.put("caller_name", event.caller().name());
+            }
+        }
         attributes.put("at", at(event.at()));
         if (event.reset()) {
             attributes.put("reset", "true");

@@ -34,6 +34,12 @@ final class PlainEventJson {
         if (event.operatorId() != null) {
             first = attribute(json, first, "operator_id", event.operatorId());
         }
+        if (event.caller() != null) {
+            first = attribute(json, first, "caller", event.caller().uri());
+            if (event.caller().name() != null) {
+                first = attribute(json, first, "caller_name", event.caller().name());
+            }
+        }
         String at = at(event.at());
         if (at == null) {
             return null;

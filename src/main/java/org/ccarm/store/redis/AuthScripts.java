@@ -125,4 +125,33 @@ final class AuthScripts {
             end
             return #KEYS - 1
             """;
+
+    /**
+     * KEYS[1] the operator's registrations (a hash: contact -> "expires:registered", epoch
+     * ms); ARGV: now, '1' to remove them all first, the number n of contacts to remove, those
+     * n contacts, then triples of contact, expires and registered to add. Answers the live
+     * bindings as contact, value pairs; the expired are removed, and the key expires with
+     * the last of them.
+     */
+    static final String REGISTER = """
+            local now = tonumber(ARGV[1])
+            if ARGV[2] == '1' then redis.call('DEL', KEYS[1]) end
+            local i = 4
+            for k = 1, tonumber(ARGV[3]) do redis.call('HDEL', KEYS[1], ARGV[i]); i = i + 1 end
+            while i + 2 <= #ARGV do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. ':' .. ARGV[i + 2]); i = i + 3
+            end
+            local all = redis.call('HGETALL', KEYS[1])
+            local live = {}
+            local latest = 0
+            for j = 1, #all, 2 do
+              local expires = tonumber(string.match(all[j + 1], '^(%d+)'))
+              if expires <= now then redis.call('HDEL', KEYS[1], all[j]) else
+                live[#live + 1] = all[j]; live[#live + 1] = all[j + 1]
+                if expires > latest then latest = expires end
+              end
+            end
+            if latest > 0 then redis.call('PEXPIREAT', KEYS[1], latest) end
+            return live
+            """;
 }

@@ -7,16 +7,18 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.ccarm.auth.AuthStore;
+import org.ccarm.auth.Binding;
 import org.ccarm.auth.Operator;
 import org.ccarm.auth.Session;
 import org.ccarm.store.StoreUnavailableException;
@@ -63,6 +65,8 @@ public final class RedisAuthStore implements AuthStore {
 
     @Override
     public boolean putOperator(Operator operator) {
+        // a new password: its phones register again
+        RedisLink.await(redis.del(keys.registrations(operator.domain(), operator.id())), link.deadline(), true);
         long created = RedisLink.await(redis.hset(keys.operator(operator.domain(), operator.id()),
                 Map.of("h", operator.passwordHash(), "s", operator.supervisor() ? "1" : "0")), link.deadline(), true);
         return created > 0;
@@ -104,7 +108,7 @@ public final class RedisAuthStore implements AuthStore {
 
     @Override
     public boolean deleteOperator(String domain, String id) {
-        return RedisLink.await(redis.del(keys.operator(domain, id)), link.deadline(), true) > 0;
+        return RedisLink.await(redis.del(keys.operator(domain, id), keys.registrations(domain, id)), link.deadline(), true) > 0;
     }
 
     @Override
@@ -120,6 +124,32 @@ public final class RedisAuthStore implements AuthStore {
         Long loaded = link.script(AuthScripts.LOAD_OPERATORS_ONCE, ScriptOutputType.INTEGER,
                 System.nanoTime() + 10 * link.timeoutNanos(), keyList.toArray(String[]::new), args.toArray(String[]::new));
         return loaded.intValue();
+    }
+
+    @Override
+    public CompletionStage<List<Binding>> registerLater(String domain, String operatorId, List<Binding> add,
+                                                        List<String> remove, boolean removeAll, Instant now) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(now.toEpochMilli()));
+        args.add(removeAll ? "1" : "0");
+        args.add(Integer.toString(remove.size()));
+        args.addAll(remove);
+        for (Binding binding : add) {
+            args.add(binding.contact());
+            args.add(Long.toString(binding.expires().toEpochMilli()));
+            args.add(Long.toString(binding.registered().toEpochMilli()));
+        }
+        return link.<List<String>>scriptLater(AuthScripts.REGISTER, ScriptOutputType.MULTI, link.deadline(),
+                new String[] {keys.registrations(domain, operatorId)}, args.toArray(String[]::new)).thenApply(live -> {
+                    List<Binding> bindings = new ArrayList<>();
+                    for (int i = 0; i + 1 < live.size(); i += 2) {
+                        String[] times = live.get(i + 1).split(":");
+                        bindings.add(new Binding(live.get(i), Instant.ofEpochMilli(Long.parseLong(times[0])),
+                                Instant.ofEpochMilli(Long.parseLong(times[1]))));
+                    }
+                    bindings.sort(Comparator.comparing(Binding::registered).reversed());
+                    return bindings;
+                });
     }
 
     @Override

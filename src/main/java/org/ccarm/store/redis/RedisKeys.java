@@ -78,6 +78,11 @@ final class RedisKeys {
     }
 
     /** Set once the domain's operators fixture has been loaded, ever. */
+    String registrations(String domain, String operatorId) {
+        return prefix + ":{" + domain + "}:sip:reg:" + operatorId;
+    }
+
+    /** Set once the domain's operators have been loaded, ever. */
     String operatorsLoaded(String domain) {
         return prefix + ":{" + domain + "}:operators-loaded";
     }

@@ -139,7 +139,7 @@ abstract class AdminServlet extends HttpServlet {
                 } else if (cause instanceof FeedUnavailableException unavailable) {
                     unavailable(response, unavailable);
                 } else if (cause instanceof InvalidInputException invalid) {
-                    error(response, 400, invalid.error(), invalid.getMessage());
+                    error(response, invalid.status(), invalid.error(), invalid.getMessage());
                 } else {
                     LOG.warn("a switch feed request failed", cause);
                     error(response, 500, "internal_error", "the server failed to carry out the request; it has been logged");
@@ -169,7 +169,7 @@ abstract class AdminServlet extends HttpServlet {
             try {
                 handler.handle(body);
             } catch (InvalidInputException e) {
-                quietly(() -> error(response, 400, e.error(), e.getMessage()));
+                quietly(() -> error(response, e.status(), e.error(), e.getMessage()));
             } catch (FeedUnavailableException e) {
                 quietly(() -> unavailable(response, e));
             } catch (IOException e) {

@@ -1,0 +1,80 @@
+package org.ccarm.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The SIP listener and its calls (README, "Real calls over SIP").
+ *
+ * @param enabled            whether the server listens for SIP at all
+ * @param host               the address the UDP and TCP listeners bind (and write in Via and Contact)
+ * @param port               0 takes a free port (the log says which)
+ * @param trustedNetworks    CIDRs whose requests are taken; any other source is answered 403
+ * @param defaultDomain      the domain of a request whose URI host names none; empty: the first configured
+ * @param maxExpires         the longest registration granted, in seconds
+ * @param holdDirection      what a hold offers on each stream: {@code inactive} or {@code sendonly}
+ * @param reinviteTimeoutMillis how long a leg has to answer a re-INVITE before the change is refused
+ * @param ringTimeoutMillis  how long an operator's phone may ring before the call is refused (480)
+ * @param maxCalls           calls carried at once; past it new INVITEs are answered 503
+ */
+public record SipConfig(boolean enabled, String host, int port, List<String> trustedNetworks,
+                        Optional<String> defaultDomain, int maxExpires, String holdDirection,
+                        long reinviteTimeoutMillis, long ringTimeoutMillis, int maxCalls) {
+
+    public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
+
+    /** What the jar ships: on, loopback, port 5060. */
+    public static final SipConfig DEFAULTS = new SipConfig(true, "127.0.0.1", 5060, LOOPBACK, Optional.empty(), 3600,
+            "inactive", 4_000, 30_000, 10_000);
+
+    /** No SIP listener: the server carries no calls (tests and benchmarks that do not need it). */
+    public static final SipConfig OFF = DEFAULTS.withEnabled(false);
+
+    public SipConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(defaultDomain, "defaultDomain");
+        trustedNetworks = List.copyOf(trustedNetworks);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("'sip.port' must be 0..65535, not " + port);
+        }
+        if (!holdDirection.equals("inactive") && !holdDirection.equals("sendonly")) {
+            throw new IllegalArgumentException("'sip.hold-direction' must be inactive or sendonly, not '" + holdDirection + "'");
+        }
+        if (maxExpires < 60) {
+            throw new IllegalArgumentException("'sip.max-expires' must be at least 60 seconds, not " + maxExpires);
+        }
+        if (reinviteTimeoutMillis < 1 || ringTimeoutMillis < 1) {
+            throw new IllegalArgumentException("'sip.reinvite-timeout-ms' and 'sip.ring-timeout-ms' must be positive");
+        }
+        if (maxCalls < 1) {
+            throw new IllegalArgumentException("'sip.max-calls' must be positive, not " + maxCalls);
+        }
+    }
+
+    public SipConfig withEnabled(boolean on) {
+        return new SipConfig(on, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls);
+    }
+
+    /** On, on loopback, on a free port: what tests and benchmarks that place calls use. */
+    public SipConfig onFreePort() {
+        return new SipConfig(true, host, 0, trustedNetworks, defaultDomain, maxExpires, holdDirection,
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls);
+    }
+
+    public SipConfig withTimeouts(long reinviteMillis, long ringMillis) {
+        return new SipConfig(enabled, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
+                reinviteMillis, ringMillis, maxCalls);
+    }
+
+    public SipConfig withMaxCalls(int calls) {
+        return new SipConfig(enabled, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
+                reinviteTimeoutMillis, ringTimeoutMillis, calls);
+    }
+
+    public SipConfig withTrustedNetworks(List<String> networks) {
+        return new SipConfig(enabled, host, port, networks, defaultDomain, maxExpires, holdDirection,
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls);
+    }
+}
