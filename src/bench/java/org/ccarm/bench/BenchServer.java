@@ -21,6 +21,7 @@ import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.OpsConfig;
 import org.ccarm.config.ServerConfig;
+import org.ccarm.config.SipConfig;
 import org.ccarm.config.StoreConfig;
 import org.ccarm.config.TlsConfig;
 import org.ccarm.events.EventLog;
@@ -84,9 +85,15 @@ public final class BenchServer {
         boolean sessions = "required".equals(System.getProperty("ccarm.auth"));
         ServerConfig config = new ServerConfig("127.0.0.1", port, sessions ? Optional.of(ADMIN_TOKEN) : Optional.empty(),
                 SPREAD > 0 ? SUBSCRIBERS_FROM_ONE_ADDRESS : Limits.DEFAULTS, System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
-                new OpsConfig("127.0.0.1", 0, !"false".equals(System.getProperty("ccarm.metrics")), 0),
-                List.of(new ServerConfig.DomainConfig("demo", Optional.empty())),
+                new OpsConfig("127.0.0.1", Integer.getInteger("ccarm.ops.port", 0),
+                        !"false".equals(System.getProperty("ccarm.metrics")), 0),
+                List.of(new ServerConfig.DomainConfig("demo", Optional.empty(), SIP_PORT == null ? Optional.empty()
+                        : Optional.of(BenchServer.class.getResource("/config/demo-operators.json")))),
                 sessions ? AuthConfig.REQUIRED : AuthConfig.OFF, TlsConfig.NONE);
+        if (SIP_PORT != null) { // the SIP rows: the demo's operators (their phones register) and calls up to 20,000
+            config = config.withSip(new SipConfig(true, "127.0.0.1", SIP_PORT, SipConfig.LOOPBACK, Optional.empty(), 3600,
+                    "inactive", 4_000, 30_000, 20_000));
+        }
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
         if (sessions) {
             // operator 1001 (the holder of every prepared conversation) logs in; the load sends its token as a bearer
@@ -100,6 +107,9 @@ public final class BenchServer {
                 + ") listening on " + server.uri());
         server.join();
     }
+
+    /** {@code -Dccarm.sip.port=N}: SIP on, on that port (the SIP rows); otherwise off. */
+    private static final Integer SIP_PORT = Integer.getInteger("ccarm.sip.port");
 
     private static final String ADMIN_TOKEN = "bench-admin-token-of-at-least-32-characters";
 

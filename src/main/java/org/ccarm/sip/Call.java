@@ -1,6 +1,8 @@
 package org.ccarm.sip;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
@@ -15,7 +17,7 @@ import org.ccarm.callcontrol.ConversationKey;
  */
 final class Call {
 
-    /** Where the call is in its life; it only moves forward. */
+    /** Where the call is in its life: forward, or straight to ENDED from anywhere. */
     enum State { RINGING, ANSWERING, UP, ENDED }
 
     final String domain;
@@ -28,10 +30,15 @@ final class Call {
     final MediaLock lock = new MediaLock();
     final long startNanos = System.nanoTime();
     private final AtomicReference<State> state = new AtomicReference<>(State.RINGING);
+    private final AtomicBoolean slotFreed = new AtomicBoolean(); // its place under sip.max-calls
+    /** Completes when the caller ACKed the 200 (a hold's re-INVITE must not come before it, RFC 3261 s14.1). */
+    final CompletableFuture<Void> callerAcked = new CompletableFuture<>();
     volatile ClientTransaction operatorInvite;
     volatile ScheduledFuture<?> ringTimer;
     volatile ConversationKey key; // once the conversation is recorded
-    volatile Response awaitingCallerAck; // a late offer: the operator's 2xx, ACKed with the caller's answer
+    volatile boolean cancelled; // the caller gave up (CANCEL) before the phone's answer was recorded
+    /** A late offer: the operator's 2xx, ACKed with the caller's answer. */
+    final AtomicReference<Response> awaitingCallerAck = new AtomicReference<>();
 
     Call(String domain, String operatorId, Caller caller, ServerTransaction callerInvite) {
         this.domain = domain;
@@ -54,8 +61,13 @@ final class Call {
         return state.getAndSet(State.ENDED) != State.ENDED;
     }
 
-    boolean ended() {
+    boolean isOver() {
         return state.get() == State.ENDED;
+    }
+
+    /** Gives its place under {@code sip.max-calls} back; true the first time only. */
+    boolean freeSlot() {
+        return slotFreed.compareAndSet(false, true);
     }
 
     Leg other(Leg leg) {

@@ -157,12 +157,22 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         call.stopRinging();
         ringing.remove(ringingKey(call.callerInvite.getRequest()));
         if (!outcome.equals("answered")) {
-            active.decrementAndGet();
+            freeSlot(call);
         }
         metrics.sipCallSetup(outcome);
     }
 
+    /** The call's place under sip.max-calls is given back, once whatever ends it. */
+    private void freeSlot(Call call) {
+        if (call.freeSlot()) {
+            active.decrementAndGet();
+        }
+    }
+
     private void callOperator(Call call, Binding binding) {
+        if (call.state() != Call.State.RINGING) {
+            return; // the caller gave up while the binding was looked up (it has its 487)
+        }
         Request incoming = call.callerInvite.getRequest();
         try {
             SipURI target = (SipURI) sip.addresses.createURI(binding.contact());
@@ -195,6 +205,9 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             call.operatorInvite = transaction;
             call.ringTimer = timers.schedule(() -> ringTimeout(call), config.ringTimeoutMillis(), TimeUnit.MILLISECONDS);
             transaction.sendRequest();
+            if (call.isOver()) {
+                cancelOperator(call); // a CANCEL came in while this INVITE was being sent
+            }
         } catch (ParseException | SipException | javax.sip.InvalidArgumentException | ClassCastException e) {
             LIMITED.warn("sip-binding", "the binding " + binding.contact() + " cannot be called: " + e, null);
             refuse(call, Response.TEMPORARILY_UNAVAILABLE, "unavailable");
@@ -235,6 +248,8 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             cancelOperator(call);
             finishSetup(call, "cancelled");
             sip.respond(call.callerInvite, Response.REQUEST_TERMINATED, call.callerTag, response -> { });
+        } else if (call.move(Call.State.ANSWERING, Call.State.ENDED)) {
+            call.cancelled = true; // the phone answered and is being recorded: that finishes it (487, its leg hung up)
         }
     }
 
@@ -269,7 +284,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             sip.ack(operatorDialog, response, null);
             call.operatorLeg.sent(callerOffer);
         } else {
-            call.awaitingCallerAck = response; // a late offer: the caller's ACK carries the answer
+            call.awaitingCallerAck.set(response); // a late offer: the caller's ACK carries the answer
         }
         String id = SipMessages.randomHex();
         Conversation conversation = Conversation.of(call.domain, id, List.of(call.operatorId), Optional.empty(),
@@ -282,7 +297,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                 }
                 call.end();
                 finishSetup(call, "store_unavailable");
-                if (call.awaitingCallerAck != null) {
+                if (call.awaitingCallerAck.getAndSet(null) != null) {
                     sip.ack(operatorDialog, response, answer.orElse(null));
                 }
                 sip.bye(operatorDialog);
@@ -294,10 +309,24 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             byConversation.put(call.key, call);
             call.callerLeg.dialog(call.callerInvite.getDialog());
             answer.ifPresent(call.callerLeg::sent);
+            if (!call.move(Call.State.ANSWERING, Call.State.UP)) {
+                // the caller cancelled, or the phone hung up, while the conversation was being recorded
+                finishSetup(call, call.cancelled ? "cancelled" : "refused");
+                sip.bye(operatorDialog);
+                if (byConversation.remove(call.key, call)) {
+                    recordEnd(call, "sip_bye", System.nanoTime());
+                }
+                sip.respond(call.callerInvite, call.cancelled ? Response.REQUEST_TERMINATED
+                        : Response.TEMPORARILY_UNAVAILABLE, call.callerTag, refusal -> { });
+                return;
+            }
             finishSetup(call, "answered");
             auditLine(call, "sip_invite", put.stored().version(), put.seq(), call.operatorId, "created", 200,
                     call.startNanos);
-            call.move(Call.State.ANSWERING, Call.State.UP);
+            if (callerOffer != null) {
+                timers.schedule(() -> call.callerAcked.complete(null), config.reinviteTimeoutMillis(),
+                        TimeUnit.MILLISECONDS); // a caller that never ACKs does not hold changes up for ever
+            }
             sip.respond(call.callerInvite, Response.OK, call.callerTag, ok -> {
                 ok.setHeader(sip.contact());
                 answer.ifPresent(sdp -> sip.setSdp(ok, sdp));
@@ -322,34 +351,49 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         if (call == null || leg != call.callerLeg) {
             return; // a phone's ACK of the server's own 2xx: nothing to relay
         }
-        Response awaiting = call.awaitingCallerAck;
+        Response awaiting = call.awaitingCallerAck.getAndSet(null);
         if (awaiting != null) {
-            call.awaitingCallerAck = null;
             Optional<Sdp> answer = Sdp.parse(ack.getRawContent());
             sip.ack(call.operatorLeg.dialog(), awaiting, answer.orElse(null));
             answer.ifPresent(call.operatorLeg::sent);
         }
+        call.callerAcked.complete(null);
     }
 
     /** A BYE from one leg: answered, sent on to the other, the conversation ended. */
     void bye(Leg leg, ServerTransaction transaction) {
         sip.respond(transaction, Response.OK);
-        Call call = callOf(leg);
-        if (call == null || !call.end()) {
-            return;
-        }
-        sip.bye(call.other(leg).dialog());
-        ended(call, "sip_bye");
+        end(leg.call(), leg, "sip_bye");
     }
 
-    private void ended(Call call, String cause) {
-        ConversationKey key = call.key;
-        if (key == null) {
+    /**
+     * A leg's dialog is gone without a BYE (no ACK came, or it timed out, or a request in it was
+     * answered 481): the call ends as if that leg had hung up.
+     */
+    void dialogGone(Leg leg) {
+        end(leg.call(), leg, "sip_dialog_lost");
+    }
+
+    /**
+     * Ends a call once: the other leg hung up ({@code from} is the leg that ended it; null: both
+     * legs), its place freed, and once the conversation was recorded, its end recorded.
+     */
+    private void end(Call call, Leg from, String cause) {
+        if (!call.end()) {
             return;
         }
-        byConversation.remove(key, call);
-        active.decrementAndGet();
-        recordEnd(call, cause, System.nanoTime());
+        call.stopRinging();
+        if (from == null || from == call.operatorLeg) {
+            sip.bye(call.callerLeg.dialog());
+        }
+        if (from == null || from == call.callerLeg) {
+            sip.bye(call.operatorLeg.dialog());
+        }
+        ConversationKey key = call.key;
+        if (key != null && byConversation.remove(key, call)) {
+            freeSlot(call);
+            recordEnd(call, cause, System.nanoTime());
+        }
     }
 
     /** Records a call's end; while the store cannot be reached it tries again, so the end is never lost. */
@@ -373,7 +417,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     public void hangUp(ConversationKey key) {
         Call call = byConversation.remove(key);
         if (call != null && call.end()) {
-            active.decrementAndGet();
+            freeSlot(call);
             sip.bye(call.callerLeg.dialog());
             sip.bye(call.operatorLeg.dialog());
         }
@@ -388,8 +432,17 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
         }
+        if (request.getMethod().equals(Request.UPDATE) && Sdp.parse(request.getRawContent()).isPresent()) {
+            // a media change outside a re-INVITE would bypass the hold's bookkeeping: only re-INVITEs change media here
+            sip.respond(transaction, Response.NOT_ACCEPTABLE_HERE);
+            return;
+        }
         try {
             Request relayed = other.createRequest(request.getMethod());
+            MaxForwardsHeader hops = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
+            if (hops != null) {
+                relayed.setHeader(sip.headers.createMaxForwardsHeader(Math.max(0, hops.getMaxForwards() - 1)));
+            }
             ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
             if (request.getRawContent() != null && type != null) {
                 relayed.setContent(request.getRawContent(), (ContentTypeHeader) type.clone());
@@ -410,7 +463,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             if (!sent) {
                 sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             }
-        } catch (SipException | ParseException | RuntimeException e) {
+        } catch (SipException | ParseException | javax.sip.InvalidArgumentException | RuntimeException e) {
             LOG.debug("a {} could not be relayed: {}", request.getMethod(), e.toString());
             sip.respond(transaction, Response.SERVER_INTERNAL_ERROR);
         }
@@ -439,7 +492,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
         }
-        if (!call.lock.tryAcquire()) {
+        if (!call.callerAcked.isDone() || !call.lock.tryAcquire()) {
             sip.respond(transaction, Response.REQUEST_PENDING);
             return;
         }
@@ -460,10 +513,34 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         Leg other = call.other(leg);
         Sdp otherBefore = other.sent();
         Sdp legBefore = leg.sent();
-        other.reinvite(sip, other.next(offer.get()), config.reinviteTimeoutMillis(), timers, () -> { })
+        other.reinvite(sip, other.next(offer.get()), config.reinviteTimeoutMillis(), timers,
+                        () -> restoreLocked(call, other, otherBefore))
                 .whenCompleteAsync((answer, failure) -> {
+                    try {
+                        relayed(call, leg, transaction, offer.get(), answer, start, legBefore, otherBefore);
+                    } catch (RuntimeException e) {
+                        LIMITED.warn("sip-reinvite", "a phone's re-INVITE could not be finished: " + e, e);
+                        sip.respond(transaction, Response.SERVER_INTERNAL_ERROR);
+                        call.lock.release();
+                    }
+                }, continuations);
+    }
+
+    /** The other leg answered a relayed re-INVITE: the answer goes back, and a phone's hold or resume is recorded. */
+    private void relayed(Call call, Leg leg, ServerTransaction transaction, Sdp offer, Leg.Answer answer, long start,
+                         Sdp legBefore, Sdp otherBefore) {
+        Leg other = call.other(leg);
                     if (!answer.accepted()) {
-                        sip.respond(transaction, answer.timedOut() ? Response.REQUEST_TIMEOUT : answer.status());
+                        if (answer.status() == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
+                            dialogGone(other);
+                        }
+                        // a timeout is not the asking leg's 408 (that would end its dialog, RFC 3261 s12.2.1.2)
+                        sip.respond(transaction, answer.timedOut() ? Response.SERVER_INTERNAL_ERROR : answer.status(), null,
+                                refusal -> {
+                                    if (answer.timedOut()) {
+                                        sip.retryAfter(refusal, 1);
+                                    }
+                                });
                         call.lock.release();
                         return;
                     }
@@ -473,7 +550,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                         call.lock.release();
                         return;
                     }
-                    recordPhoneChange(call, offer.get().holds(), start, legBefore, otherBefore).whenComplete((ok, error) -> {
+                    recordPhoneChange(call, offer.holds(), start, legBefore, otherBefore).whenComplete((ok, error) -> {
                         if (Boolean.TRUE.equals(ok)) {
                             answerReinvite(leg, transaction, reply);
                             call.lock.release();
@@ -483,7 +560,11 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                                     .whenComplete((restored, ignored) -> call.lock.release());
                         }
                     });
-                }, continuations);
+    }
+
+    /** Puts a leg back that accepted a change after it was given up, under the call's lock like any change. */
+    private void restoreLocked(Call call, Leg leg, Sdp before) {
+        call.lock.acquire().thenRun(() -> restore(call, leg, before).whenComplete((done, failure) -> call.lock.release()));
     }
 
     private void answerReinvite(Leg leg, ServerTransaction transaction, Sdp reply) {
@@ -570,8 +651,8 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                                                Function<Transition, CompletionStage<TransitionResult>> record,
                                                CompletableFuture<TransitionResult> outcome) {
         ConversationKey key = call.key;
-        return store.findLater(key).thenComposeAsync(found -> {
-            if (found.isEmpty() || call.ended()) {
+        return call.callerAcked.thenCompose(acked -> store.findLater(key)).thenComposeAsync(found -> {
+            if (found.isEmpty() || call.isOver()) {
                 outcome.complete(TransitionResult.noSuchConversation(key));
                 return CompletableFuture.completedFuture(null);
             }
@@ -594,7 +675,8 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                         outcome.complete(legRefused(call, found.get(), applied, call.operatorLeg, change, operatorAnswer));
                         return restore(call, call.callerLeg, callerBefore);
                     }
-                    return record.apply(transition).handle((result, failure) -> {
+                    return CompletableFuture.supplyAsync(() -> record.apply(transition), continuations)
+                            .thenCompose(Function.identity()).handle((result, failure) -> {
                         if (failure == null && result instanceof TransitionResult.Applied) {
                             if (hold) {
                                 call.callerLeg.heldFrom(callerBefore);
@@ -623,7 +705,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     /** Offers a leg the hold, or the release (its media from before the hold). */
     private CompletableFuture<Leg.Answer> changeLeg(Call call, Leg leg, boolean hold) {
         Sdp current = leg.sent();
-        if (call.ended()) {
+        if (call.isOver()) {
             return CompletableFuture.completedFuture(new Leg.Answer(481, "Call/Transaction Does Not Exist", null, false));
         }
         if (current == null) {
@@ -633,14 +715,19 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         Sdp offer = hold ? leg.next(current.withDirection(config.holdDirection())) : leg.next(leg.beforeHold());
         long start = System.nanoTime();
         Sdp before = current;
-        return leg.reinvite(sip, offer, config.reinviteTimeoutMillis(), timers, () -> restore(call, leg, before))
-                .whenComplete((answer, failure) -> metrics.sipReinvite(answer == null ? "failed"
-                        : answer.accepted() ? "accepted" : answer.timedOut() ? "timeout" : "refused",
-                        System.nanoTime() - start));
+        return leg.reinvite(sip, offer, config.reinviteTimeoutMillis(), timers, () -> restoreLocked(call, leg, before))
+                .whenComplete((answer, failure) -> {
+                    metrics.sipReinvite(answer == null ? "failed"
+                            : answer.accepted() ? "accepted" : answer.timedOut() ? "timeout" : "refused",
+                            System.nanoTime() - start);
+                    if (answer != null && answer.status() == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
+                        dialogGone(leg); // the leg's dialog is gone (RFC 3261 s12.2.1.2): so is the call
+                    }
+                });
     }
 
     private CompletionStage<Void> restore(Call call, Leg leg, Sdp before) {
-        if (call.ended() || before == null) {
+        if (call.isOver() || before == null) {
             return CompletableFuture.completedFuture(null);
         }
         return leg.reinvite(sip, leg.next(before), config.reinviteTimeoutMillis(), timers, () -> { })
@@ -655,12 +742,11 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
 
     private TransitionResult legRefused(Call call, Conversation current, TransitionResult.Applied applied, Leg leg,
                                         String change, Leg.Answer answer) {
-        if (call.ended()) {
+        if (call.isOver()) {
             return TransitionResult.noSuchConversation(current.key());
         }
         String how = answer.status() == Response.REQUEST_PENDING && !answer.timedOut()
                 ? " is busy with another change; try again (491 Request Pending)"
-                : answer.timedOut() ? " did not answer the " + change + " within " + config.reinviteTimeoutMillis() + " ms"
                 : " refused the " + change + ": " + answer.describe(config.reinviteTimeoutMillis());
         return new TransitionResult.Refused(Refusal.MEDIA_REFUSED, "the " + leg.name() + "'s leg" + how,
                 applied.actingOperator(), current.version());
@@ -669,7 +755,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     /** The call of a leg, while it is carried (null once it ended). */
     private static Call callOf(Leg leg) {
         Call call = leg.call();
-        return call.ended() ? null : call;
+        return call.isOver() ? null : call;
     }
 
     private void auditLine(Call call, String cmd, long version, long seq, String operator, String outcome, int status,
@@ -687,6 +773,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         List<CompletableFuture<?>> ends = new java.util.ArrayList<>();
         for (Call call : List.copyOf(byConversation.values())) {
             if (call.end()) {
+                freeSlot(call);
                 byConversation.remove(call.key, call);
                 sip.bye(call.callerLeg.dialog());
                 sip.bye(call.operatorLeg.dialog());

@@ -1,6 +1,8 @@
 package org.ccarm.sip;
 
+import gov.nist.javax.sip.DialogTimeoutEvent;
 import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.SipListenerExt;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
@@ -26,7 +28,6 @@ import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
-import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
@@ -217,7 +218,7 @@ public final class SipServer implements AutoCloseable {
     }
 
     /** Takes each message the stack delivers to where it belongs; never lets an exception reach the stack. */
-    private static final class Router implements SipListener {
+    private static final class Router implements SipListenerExt {
 
         private final SipMessages sip;
         private final Calls calls;
@@ -306,8 +307,14 @@ public final class SipServer implements AutoCloseable {
         private void outOfDialog(Request request, String method, ServerTransaction transaction) {
             switch (method) {
                 case Request.OPTIONS -> sip.respond(transaction, Response.OK, null, response -> allow(response));
-                case Request.REGISTER -> registrar.register(transaction, domainOf(
-                        ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI()));
+                case Request.REGISTER -> {
+                    URI to = ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+                    if (to instanceof SipURI) {
+                        registrar.register(transaction, domainOf(to));
+                    } else {
+                        sip.respond(transaction, Response.BAD_REQUEST); // a phone registers a sip: URI
+                    }
+                }
                 case Request.INVITE -> {
                     URI uri = request.getRequestURI();
                     String user = uri instanceof SipURI sipUri ? sipUri.getUser() : null;
@@ -395,7 +402,24 @@ public final class SipServer implements AutoCloseable {
 
         @Override
         public void processDialogTerminated(DialogTerminatedEvent event) {
-            // a call ends by its BYE (or the feed); a dialog that times out is the stack's
+            dialogGone(event.getDialog());
+        }
+
+        /** A dialog whose 2xx was never ACKed, or whose re-INVITE timed out: the call cannot go on. */
+        @Override
+        public void processDialogTimeout(DialogTimeoutEvent event) {
+            dialogGone(event.getDialog());
+        }
+
+        /** A call's dialog ended without a BYE the server saw (after one, the call has ended already). */
+        private void dialogGone(Dialog dialog) {
+            try {
+                if (dialog != null && dialog.getApplicationData() instanceof Leg leg) {
+                    calls.dialogGone(leg);
+                }
+            } catch (RuntimeException e) {
+                LIMITED.warn("sip-dialog", "a lost dialog could not be ended: " + e, null);
+            }
         }
     }
 }

@@ -5,10 +5,12 @@ import static org.ccarm.callcontrol.Conversations.free;
 import static org.ccarm.callcontrol.Conversations.heldBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -66,5 +68,17 @@ class ConversationCodecTest {
         assertThrows(IllegalArgumentException.class, () -> ConversationCodec.decode("demo", "c1", 1, "no colon here"));
         assertThrows(IllegalArgumentException.class, () -> ConversationCodec.decode("demo", "c1", 1, "6:colour3:red"));
         assertThrows(IllegalArgumentException.class, () -> ConversationCodec.decode("demo", "c1", 1, "9:operators"));
+    }
+
+    @Test
+    void aCallersFieldsReadBackAndNeedTheirUri() {
+        Conversation call = Conversation.of("demo", "c9", List.of("1001"), Optional.empty(),
+                Optional.of(new Caller("sip:+4930123456@trunk.example.com", "Ada \"Caller\" 7:1")), 3);
+        assertEquals(call, ConversationCodec.decode("demo", "c9", 3, ConversationCodec.encode(call)));
+        assertEquals(call, ConversationCodec.fromValues("demo", "c9", 3, ConversationCodec.values(call)));
+        assertThrows(IllegalArgumentException.class, () -> ConversationCodec.fromValues("demo", "c9", 1,
+                Map.of(ConversationCodec.OPERATORS, List.of("1001"), ConversationCodec.CALLER_NAME, "Ada")));
+        assertTrue(ConversationCodec.FIELDS.stream().filter(f -> f.name().startsWith("caller")).noneMatch(
+                ConversationCodec.Field::reported), "the switch feed cannot set them");
     }
 }

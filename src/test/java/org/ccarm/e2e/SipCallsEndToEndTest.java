@@ -128,7 +128,7 @@ class SipCallsEndToEndTest {
             String answer = SERVER.post("demo", "call_hold", RunningServer.holdXml(id, null)).then().statusCode(403)
                     .extract().asString();
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(answer.contains("the operator's leg did not answer the hold within " + REINVITE_TIMEOUT_MS + " ms"),
+            assertTrue(answer.contains("the operator's leg refused the hold: did not answer within " + REINVITE_TIMEOUT_MS + " ms"),
                     answer);
             assertTrue(tookMillis >= REINVITE_TIMEOUT_MS, "answered after the timeout, not before: " + tookMillis);
             assertFalse(stored(id).isOnHold());

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.ccarm.callcontrol.Caller;
+import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.Hold;
 import org.ccarm.events.ConversationEvent.Status;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +66,18 @@ class ChangeEventsTest {
         assertEquals(NOW, event.at());
         assertEquals(List.of("1001", "1002"), event.operators());
         assertEquals("c1", event.conversationId());
+    }
+
+    @Test
+    void aSipCallsEventsNameItsCallerWhateverTheChange() {
+        Caller caller = new Caller("sip:+4930123456@trunk.example.com", "Ada Caller");
+        Conversation call = Conversation.of("demo", "c9", List.of("1001"), Optional.empty(), Optional.of(caller), 1);
+        Conversation held = Conversation.of("demo", "c9", List.of("1001"), Optional.of(new Hold("1001", SOME_TIME)),
+                Optional.of(caller), 2);
+        assertEquals(caller, ChangeEvents.between(null, call, null, NOW).caller());
+        assertEquals(caller, ChangeEvents.between(call, held, "1001", NOW).caller());
+        assertEquals(caller, ChangeEvents.between(held, null, null, NOW).caller());
+        assertEquals(caller, ChangeEvents.snapshotOf(held, "e", NOW, false).caller());
+        assertNull(ChangeEvents.between(null, free("demo", "c1", "1001"), null, NOW).caller(), "the feed's have none");
     }
 }

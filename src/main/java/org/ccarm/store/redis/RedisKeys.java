@@ -77,7 +77,7 @@ final class RedisKeys {
         return prefix + ":{" + domain + "}:op:" + id;
     }
 
-    /** Set once the domain's operators fixture has been loaded, ever. */
+    /** {@code ccarm:{demo}:sip:reg:1001}: an operator's SIP registrations (contact -> expiry). */
     String registrations(String domain, String operatorId) {
         return prefix + ":{" + domain + "}:sip:reg:" + operatorId;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.ccarm.callcontrol.Caller;
 import java.util.List;
 import java.util.Random;
 import org.ccarm.events.ConversationEvent;
@@ -63,8 +64,10 @@ class PlainEventJsonTest {
             return ConversationEvent.snapshotEnd("demo", epoch, seq, at, random.nextBoolean());
         }
         ConversationEvent.Status status = ConversationEvent.Status.values()[random.nextInt(3)];
+        Caller caller = random.nextInt(3) > 0 ? null
+                : new Caller("sip:" + text(random) + "@trunk.example.com", random.nextBoolean() ? null : text(random));
         return new ConversationEvent("demo", epoch, seq, type, text(random), status,
-                random.nextBoolean() ? null : text(random), at, List.of("1001"), List.of(), random.nextBoolean());
+                random.nextBoolean() ? null : text(random), at, List.of("1001"), List.of(), random.nextBoolean(), caller);
     }
 
     private static String text(Random random) {
