@@ -323,10 +323,8 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             finishSetup(call, "answered");
             auditLine(call, "sip_invite", put.stored().version(), put.seq(), call.operatorId, "created", 200,
                     call.startNanos);
-            if (callerOffer != null) {
-                timers.schedule(() -> call.callerAcked.complete(null), config.reinviteTimeoutMillis(),
-                        TimeUnit.MILLISECONDS); // a caller that never ACKs does not hold changes up for ever
-            }
+            // a caller that never ACKs does not hold changes up for ever (its dialog times out and ends the call)
+            timers.schedule(() -> call.callerAcked.complete(null), config.reinviteTimeoutMillis(), TimeUnit.MILLISECONDS);
             sip.respond(call.callerInvite, Response.OK, call.callerTag, ok -> {
                 ok.setHeader(sip.contact());
                 answer.ifPresent(sdp -> sip.setSdp(ok, sdp));
@@ -383,6 +381,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             return;
         }
         call.stopRinging();
+        call.callerAcked.complete(null); // a change waiting for the ACK goes on, and finds the call over
         if (from == null || from == call.operatorLeg) {
             sip.bye(call.callerLeg.dialog());
         }

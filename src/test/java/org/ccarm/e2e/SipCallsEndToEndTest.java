@@ -181,6 +181,19 @@ class SipCallsEndToEndTest {
     }
 
     @Test
+    void aLateOfferIsCarriedTheOffersIn200AndTheAnswerInTheAck() {
+        int phonePort = Sipp.freePort();
+        register("1001", phonePort);
+        try (Sipp phone = Sipp.phone("phone-late-offer.xml", "1001", phonePort);
+             Sipp caller = Sipp.caller("caller-late-offer.xml", sipPort(), "1001")) {
+            String id = answeredConversation();
+            caller.assertPassed(RUN); // the phone's offer reached it in the 200
+            phone.assertPassed(RUN); // the caller's answer reached it in the ACK
+            Await.until(() -> !exists(id), "the call's end recorded");
+        }
+    }
+
+    @Test
     void theSwitchFeedMayEndASipCallButNotRewriteIt() {
         int phonePort = Sipp.freePort();
         register("1002", phonePort);
