@@ -2,17 +2,16 @@ package org.ccarm.sip;
 
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.ServerTransaction;
@@ -26,16 +25,12 @@ import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.ccarm.audit.AuditEntry;
 import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.AuthStore;
 import org.ccarm.auth.Binding;
 import org.ccarm.callcontrol.Caller;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
-import org.ccarm.callcontrol.Refusal;
-import org.ccarm.callcontrol.Transition;
-import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.command.CarriedCalls;
 import org.ccarm.config.SipConfig;
 import org.ccarm.feed.SwitchFeed;
@@ -49,9 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The back-to-back user agent: each call from a caller to an operator's number becomes two
  * dialogs, the caller's and the operator phone's, and the conversation the operator answered.
- * It relays what the two sides say to each other, turns holds (commands, or the phone's own)
- * into re-INVITEs of both legs, and records what happened only when both legs accepted it.
- * Nothing here waits: the store and the phones answer later, on other threads.
+ * It sets calls up, relays what the two sides say to each other and ends calls; their holds
+ * (commands, or the phone's own) are {@link MediaChanges}'. Nothing here waits: the store and
+ * the phones answer later, on other threads.
  */
 final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
 
@@ -63,7 +58,8 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     private final SipConfig config;
     private final ConversationStore store;
     private final AuthStore operators;
-    private final AuditLog audit;
+    private final CallAudit audit;
+    private final MediaChanges media;
     private final Metrics metrics;
     private final Clock clock;
     private final Executor continuations;
@@ -78,7 +74,8 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         this.config = config;
         this.store = store;
         this.operators = operators;
-        this.audit = audit;
+        this.audit = new CallAudit(audit);
+        this.media = new MediaChanges(config, store, this.audit, metrics, clock, continuations, timers, this::dialogGone);
         this.metrics = metrics;
         this.clock = clock;
         this.continuations = continuations;
@@ -87,6 +84,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
 
     void start(SipMessages messages) {
         this.sip = messages;
+        media.start(messages);
     }
 
     /** Calls set up or being set up now (what {@code sip.max-calls} bounds). */
@@ -321,7 +319,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                 return;
             }
             finishSetup(call, "answered");
-            auditLine(call, "sip_invite", put.stored().version(), put.seq(), call.operatorId, "created", 200,
+            audit.line(call, "sip_invite", put.stored().version(), put.seq(), call.operatorId, "created", 200,
                     call.startNanos);
             // a caller that never ACKs does not hold changes up for ever (its dialog times out and ends the call)
             timers.schedule(() -> call.callerAcked.complete(null), config.reinviteTimeoutMillis(), TimeUnit.MILLISECONDS);
@@ -407,7 +405,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                 }
                 return;
             }
-            removed.ifPresent(end -> auditLine(call, cause, end.version(), end.seq(), null, "ended", 200, start));
+            removed.ifPresent(end -> audit.line(call, cause, end.version(), end.seq(), null, "ended", 200, start));
         }, continuations);
     }
 
@@ -479,138 +477,9 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         }
     }
 
-    /**
-     * A re-INVITE from a phone: relayed to the other leg (its version made that leg's) and the
-     * answer back. The operator's phone holding or resuming changes the conversation, recorded
-     * only when both legs accepted; anything else changes no state. While the call's media is
-     * changing the re-INVITE is answered 491.
-     */
+    /** A re-INVITE from a phone in a call: see {@link MediaChanges#reinvite}. */
     void reinvite(Leg leg, ServerTransaction transaction) {
-        Call call = callOf(leg);
-        if (call == null || call.state() != Call.State.UP) {
-            sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
-            return;
-        }
-        if (!call.callerAcked.isDone() || !call.lock.tryAcquire()) {
-            sip.respond(transaction, Response.REQUEST_PENDING);
-            return;
-        }
-        long start = System.nanoTime();
-        Optional<Sdp> offer = Sdp.parse(transaction.getRequest().getRawContent());
-        if (offer.isEmpty()) {
-            // no offer (a session refresh asking for one): the leg gets what it has, nothing is relayed
-            Sdp current = leg.sent();
-            sip.respond(transaction, Response.OK, null, ok -> {
-                ok.setHeader(sip.contact());
-                if (current != null) {
-                    sip.setSdp(ok, current);
-                }
-            });
-            call.lock.release();
-            return;
-        }
-        Leg other = call.other(leg);
-        Sdp otherBefore = other.sent();
-        Sdp legBefore = leg.sent();
-        other.reinvite(sip, other.next(offer.get()), config.reinviteTimeoutMillis(), timers,
-                        () -> restoreLocked(call, other, otherBefore))
-                .whenCompleteAsync((answer, failure) -> {
-                    try {
-                        relayed(call, leg, transaction, offer.get(), answer, start, legBefore, otherBefore);
-                    } catch (RuntimeException e) {
-                        LIMITED.warn("sip-reinvite", "a phone's re-INVITE could not be finished: " + e, e);
-                        sip.respond(transaction, Response.SERVER_INTERNAL_ERROR);
-                        call.lock.release();
-                    }
-                }, continuations);
-    }
-
-    /** The other leg answered a relayed re-INVITE: the answer goes back, and a phone's hold or resume is recorded. */
-    private void relayed(Call call, Leg leg, ServerTransaction transaction, Sdp offer, Leg.Answer answer, long start,
-                         Sdp legBefore, Sdp otherBefore) {
-        Leg other = call.other(leg);
-                    if (!answer.accepted()) {
-                        if (answer.status() == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
-                            dialogGone(other);
-                        }
-                        // a timeout is not the asking leg's 408 (that would end its dialog, RFC 3261 s12.2.1.2)
-                        sip.respond(transaction, answer.timedOut() ? Response.SERVER_INTERNAL_ERROR : answer.status(), null,
-                                refusal -> {
-                                    if (answer.timedOut()) {
-                                        sip.retryAfter(refusal, 1);
-                                    }
-                                });
-                        call.lock.release();
-                        return;
-                    }
-                    Sdp reply = answer.sdp() == null ? legBefore : leg.next(answer.sdp());
-                    if (leg != call.operatorLeg || call.key == null) {
-                        answerReinvite(leg, transaction, reply);
-                        call.lock.release();
-                        return;
-                    }
-                    recordPhoneChange(call, offer.holds(), start, legBefore, otherBefore).whenComplete((ok, error) -> {
-                        if (Boolean.TRUE.equals(ok)) {
-                            answerReinvite(leg, transaction, reply);
-                            call.lock.release();
-                        } else {
-                            sip.respond(transaction, Response.SERVICE_UNAVAILABLE, null, refusal -> sip.retryAfter(refusal, 5));
-                            other.reinvite(sip, other.next(otherBefore), config.reinviteTimeoutMillis(), timers, () -> { })
-                                    .whenComplete((restored, ignored) -> call.lock.release());
-                        }
-                    });
-    }
-
-    /** Puts a leg back that accepted a change after it was given up, under the call's lock like any change. */
-    private void restoreLocked(Call call, Leg leg, Sdp before) {
-        call.lock.acquire().thenRun(() -> restore(call, leg, before).whenComplete((done, failure) -> call.lock.release()));
-    }
-
-    private void answerReinvite(Leg leg, ServerTransaction transaction, Sdp reply) {
-        sip.respond(transaction, Response.OK, null, ok -> {
-            ok.setHeader(sip.contact());
-            if (reply != null) {
-                sip.setSdp(ok, reply);
-            }
-        });
-        if (reply != null) {
-            leg.sent(reply);
-        }
-    }
-
-    /**
-     * The operator's phone held ({@code holds}) or resumed: recorded as the operator's own hold or
-     * release when that changes the conversation. True when recorded or nothing needed recording.
-     */
-    private CompletionStage<Boolean> recordPhoneChange(Call call, boolean holds, long start, Sdp operatorBefore,
-                                                       Sdp callerBefore) {
-        ConversationKey key = call.key;
-        return store.findLater(key).thenCompose(found -> {
-            if (found.isEmpty() || found.get().isOnHold() == holds) {
-                return CompletableFuture.completedFuture(true);
-            }
-            Transition transition = holds ? new Transition.PlaceHold(Optional.of(call.operatorId), clock.instant())
-                    : new Transition.ReleaseHold(Optional.of(call.operatorId), Optional.empty());
-            return store.applyAsync(key, transition).thenApply(result -> {
-                if (result instanceof TransitionResult.Applied applied) {
-                    if (holds) {
-                        call.operatorLeg.heldFrom(operatorBefore);
-                        call.callerLeg.heldFrom(callerBefore);
-                    } else {
-                        call.operatorLeg.forgetHold();
-                        call.callerLeg.forgetHold();
-                    }
-                    auditLine(call, holds ? "call_hold" : "call_unhold", applied.after().version(), applied.seq(),
-                            applied.actingOperator(), "ok", 200, start);
-                }
-                return true;
-            });
-        }).exceptionally(failure -> {
-            if (StoreUnavailableException.in(failure).isEmpty()) {
-                LIMITED.warn("sip-phone-hold", "a phone's hold could not be recorded: " + failure, failure);
-            }
-            return false;
-        });
+        media.reinvite(leg, transaction);
     }
 
     // ---- commands (call_hold, call_unhold) ----
@@ -618,158 +487,30 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     @Override
     public Optional<CarriedCall> call(ConversationKey key) {
         Call call = byConversation.get(key);
-        return call == null ? Optional.empty() : Optional.of((transition, record) -> change(call, transition, record));
-    }
-
-    private CompletionStage<TransitionResult> change(Call call, Transition transition,
-                                                     Function<Transition, CompletionStage<TransitionResult>> record) {
-        CompletableFuture<TransitionResult> outcome = new CompletableFuture<>();
-        call.lock.acquire().thenRun(() -> {
-            CompletionStage<Void> done;
-            try {
-                done = changeLocked(call, transition, record, outcome);
-            } catch (RuntimeException e) {
-                done = CompletableFuture.failedFuture(e);
-            }
-            done.whenComplete((ignored, failure) -> {
-                call.lock.release();
-                if (failure != null) {
-                    outcome.completeExceptionally(failure);
-                }
-            });
-        });
-        return outcome;
-    }
-
-    /**
-     * Under the call's lock: the rules first, then both legs, then the record. {@code outcome}
-     * is completed as soon as it is known; the stage returned completes when the legs are
-     * settled (put back after a refusal), which is when the lock may pass on.
-     */
-    private CompletionStage<Void> changeLocked(Call call, Transition transition,
-                                               Function<Transition, CompletionStage<TransitionResult>> record,
-                                               CompletableFuture<TransitionResult> outcome) {
-        ConversationKey key = call.key;
-        return call.callerAcked.thenCompose(acked -> store.findLater(key)).thenComposeAsync(found -> {
-            if (found.isEmpty() || call.isOver()) {
-                outcome.complete(TransitionResult.noSuchConversation(key));
-                return CompletableFuture.completedFuture(null);
-            }
-            TransitionResult preview = transition.applyTo(found.get());
-            if (!(preview instanceof TransitionResult.Applied applied)) {
-                outcome.complete(preview);
-                return CompletableFuture.completedFuture(null);
-            }
-            boolean hold = applied.after().isOnHold();
-            String change = hold ? "hold" : "release";
-            Sdp callerBefore = call.callerLeg.sent();
-            Sdp operatorBefore = call.operatorLeg.sent();
-            return changeLeg(call, call.callerLeg, hold).thenCompose(callerAnswer -> {
-                if (!callerAnswer.accepted()) {
-                    outcome.complete(legRefused(call, found.get(), applied, call.callerLeg, change, callerAnswer));
-                    return CompletableFuture.<Void>completedFuture(null);
-                }
-                return changeLeg(call, call.operatorLeg, hold).thenCompose(operatorAnswer -> {
-                    if (!operatorAnswer.accepted()) {
-                        outcome.complete(legRefused(call, found.get(), applied, call.operatorLeg, change, operatorAnswer));
-                        return restore(call, call.callerLeg, callerBefore);
-                    }
-                    return CompletableFuture.supplyAsync(() -> record.apply(transition), continuations)
-                            .thenCompose(Function.identity()).handle((result, failure) -> {
-                        if (failure == null && result instanceof TransitionResult.Applied) {
-                            if (hold) {
-                                call.callerLeg.heldFrom(callerBefore);
-                                call.operatorLeg.heldFrom(operatorBefore);
-                            } else {
-                                call.callerLeg.forgetHold();
-                                call.operatorLeg.forgetHold();
-                            }
-                            outcome.complete(result);
-                            return CompletableFuture.<Void>completedFuture(null);
-                        }
-                        // not recorded (the store refused or could not be reached): the media goes back as it was
-                        if (failure != null) {
-                            outcome.completeExceptionally(failure);
-                        } else {
-                            outcome.complete(result);
-                        }
-                        return restore(call, call.callerLeg, callerBefore)
-                                .thenCompose(ignored -> restore(call, call.operatorLeg, operatorBefore));
-                    }).thenCompose(Function.identity());
-                });
-            });
-        }, continuations);
-    }
-
-    /** Offers a leg the hold, or the release (its media from before the hold). */
-    private CompletableFuture<Leg.Answer> changeLeg(Call call, Leg leg, boolean hold) {
-        Sdp current = leg.sent();
-        if (call.isOver()) {
-            return CompletableFuture.completedFuture(new Leg.Answer(481, "Call/Transaction Does Not Exist", null, false));
-        }
-        if (current == null) {
-            return CompletableFuture.completedFuture(new Leg.Answer(488, "Not Acceptable Here (no media to change)", null,
-                    false));
-        }
-        Sdp offer = hold ? leg.next(current.withDirection(config.holdDirection())) : leg.next(leg.beforeHold());
-        long start = System.nanoTime();
-        Sdp before = current;
-        return leg.reinvite(sip, offer, config.reinviteTimeoutMillis(), timers, () -> restoreLocked(call, leg, before))
-                .whenComplete((answer, failure) -> {
-                    metrics.sipReinvite(answer == null ? "failed"
-                            : answer.accepted() ? "accepted" : answer.timedOut() ? "timeout" : "refused",
-                            System.nanoTime() - start);
-                    if (answer != null && answer.status() == Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST) {
-                        dialogGone(leg); // the leg's dialog is gone (RFC 3261 s12.2.1.2): so is the call
-                    }
-                });
-    }
-
-    private CompletionStage<Void> restore(Call call, Leg leg, Sdp before) {
-        if (call.isOver() || before == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return leg.reinvite(sip, leg.next(before), config.reinviteTimeoutMillis(), timers, () -> { })
-                .thenAccept(answer -> {
-                    if (!answer.accepted()) {
-                        LIMITED.warn("sip-restore", "the " + leg.name() + "'s leg of conversation "
-                                + call.key.conversationId() + " could not be put back: " + answer.describe(
-                                config.reinviteTimeoutMillis()), null);
-                    }
-                });
-    }
-
-    private TransitionResult legRefused(Call call, Conversation current, TransitionResult.Applied applied, Leg leg,
-                                        String change, Leg.Answer answer) {
-        if (call.isOver()) {
-            return TransitionResult.noSuchConversation(current.key());
-        }
-        String how = answer.status() == Response.REQUEST_PENDING && !answer.timedOut()
-                ? " is busy with another change; try again (491 Request Pending)"
-                : " refused the " + change + ": " + answer.describe(config.reinviteTimeoutMillis());
-        return new TransitionResult.Refused(Refusal.MEDIA_REFUSED, "the " + leg.name() + "'s leg" + how,
-                applied.actingOperator(), current.version());
+        return call == null ? Optional.empty() : Optional.of((transition, record) -> media.change(call, transition, record));
     }
 
     /** The call of a leg, while it is carried (null once it ended). */
-    private static Call callOf(Leg leg) {
+    static Call callOf(Leg leg) {
         Call call = leg.call();
         return call.isOver() ? null : call;
     }
 
-    private void auditLine(Call call, String cmd, long version, long seq, String operator, String outcome, int status,
-                           long start) {
-        String callId = ((CallIdHeader) call.callerInvite.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
-        audit.record(new AuditEntry("sip", call.domain, cmd, call.key.conversationId(), version, seq, operator, outcome,
-                status, (System.nanoTime() - start) / 1_000, callId, null));
-    }
-
     /**
      * The server stops: every call is hung up (a BYE on each leg) and its end recorded, so no
-     * conversation stays behind that nobody carries. Answers when the store has recorded them.
+     * conversation stays behind that nobody carries; calls still ringing are refused 503.
+     * Answers when the store has recorded the ends.
      */
     CompletableFuture<Void> hangUpAll() {
-        List<CompletableFuture<?>> ends = new java.util.ArrayList<>();
+        for (Call ringingCall : List.copyOf(ringing.values())) { // not answered yet: refused, the phone's leg cancelled
+            if (ringingCall.move(Call.State.RINGING, Call.State.ENDED)) {
+                cancelOperator(ringingCall);
+                finishSetup(ringingCall, "unavailable");
+                sip.respond(ringingCall.callerInvite, Response.SERVICE_UNAVAILABLE, ringingCall.callerTag,
+                        refusal -> sip.retryAfter(refusal, 5));
+            }
+        }
+        List<CompletableFuture<?>> ends = new ArrayList<>();
         for (Call call : List.copyOf(byConversation.values())) {
             if (call.end()) {
                 freeSlot(call);
