@@ -200,7 +200,14 @@ final class MediaChanges {
     CompletionStage<TransitionResult> change(Call call, Transition transition,
                                                      Function<Transition, CompletionStage<TransitionResult>> record) {
         CompletableFuture<TransitionResult> outcome = new CompletableFuture<>();
-        call.lock.acquire().thenRun(() -> {
+        // behind another change for longer than twice the re-INVITE timeout, the command gives up (nothing changed)
+        long patience = 2 * config.reinviteTimeoutMillis();
+        call.lock.acquire(patience, timers).whenComplete((locked, busy) -> {
+            if (busy != null) {
+                outcome.complete(new TransitionResult.Refused(Refusal.MEDIA_REFUSED, "the call is busy with another change "
+                        + "of its media for more than " + patience + " ms; try again", null, 0));
+                return;
+            }
             CompletionStage<Void> done;
             try {
                 done = changeLocked(call, transition, record, outcome);

@@ -4,6 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One media change at a time per call, without a thread waiting: a change that finds the
@@ -26,6 +29,23 @@ final class MediaLock {
         return turn;
     }
 
+    /**
+     * {@link #acquire}, given up after {@code millis}: then the stage fails with a
+     * {@link TimeoutException} and the lock is not taken (nothing to release).
+     */
+    CompletionStage<Void> acquire(long millis, ScheduledExecutorService timers) {
+        CompletableFuture<Void> turn = acquire().toCompletableFuture();
+        if (!turn.isDone()) {
+            timers.schedule(() -> {
+                synchronized (this) {
+                    waiting.remove(turn);
+                }
+                turn.completeExceptionally(new TimeoutException("still busy after " + millis + " ms"));
+            }, millis, TimeUnit.MILLISECONDS);
+        }
+        return turn;
+    }
+
     /** Takes the lock when it is free; false at once when it is not. */
     synchronized boolean tryAcquire() {
         if (held) {
@@ -36,14 +56,19 @@ final class MediaLock {
     }
 
     void release() {
-        CompletableFuture<Void> next;
-        synchronized (this) {
-            next = waiting.poll();
-            if (next == null) {
-                held = false;
-                return;
+        while (true) {
+            CompletableFuture<Void> next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    held = false;
+                    return;
+                }
             }
+            if (next.complete(null)) {
+                return; // the lock passed on, held throughout
+            }
+            // that one gave up waiting meanwhile: the next in line
         }
-        next.complete(null); // the lock passes on, held throughout
     }
 }
