@@ -11,7 +11,9 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -35,6 +37,7 @@ import javax.sip.TransactionTerminatedEvent;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RequireHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -285,6 +288,12 @@ public final class SipServer implements AutoCloseable {
                 sip.respond(transaction, Response.TOO_MANY_HOPS);
                 return;
             }
+            List<String> required = required(request);
+            if (!required.isEmpty() && !method.equals(Request.CANCEL)) {
+                // no extension is supported (no 100rel, no session timers): RFC 3261 s8.2.2.3
+                sip.respond(transaction, Response.BAD_EXTENSION, null, response -> unsupported(response, required));
+                return;
+            }
             if (leg != null) {
                 inDialog(leg, method, transaction);
             } else if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
@@ -327,6 +336,26 @@ public final class SipServer implements AutoCloseable {
                 case Request.BYE, Request.INFO, Request.UPDATE, Request.NOTIFY, Request.PRACK ->
                         sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
                 default -> sip.respond(transaction, Response.METHOD_NOT_ALLOWED, null, response -> allow(response));
+            }
+        }
+
+        /** The option tags the request's {@code Require} headers name. */
+        private static List<String> required(Request request) {
+            List<String> tags = new ArrayList<>();
+            ListIterator<?> headers = request.getHeaders(RequireHeader.NAME);
+            while (headers != null && headers.hasNext()) {
+                tags.add(((RequireHeader) headers.next()).getOptionTag());
+            }
+            return tags;
+        }
+
+        private void unsupported(Response response, List<String> tags) {
+            for (String tag : tags) {
+                try {
+                    response.addHeader(sip.headers.createUnsupportedHeader(tag));
+                } catch (ParseException e) {
+                    LOG.debug("an Unsupported header could not be made: {}", e.toString());
+                }
             }
         }
 

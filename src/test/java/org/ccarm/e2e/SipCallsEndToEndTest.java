@@ -272,6 +272,20 @@ class SipCallsEndToEndTest {
         }
     }
 
+    @Test
+    void anInviteRequiringAnExtensionIsRefused420() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            String invite = "INVITE sip:1001@127.0.0.1:" + sipPort() + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-100rel-1\r\n"
+                    + "From: <sip:caller@127.0.0.1>;tag=x1\r\nTo: <sip:1001@127.0.0.1>\r\nCall-ID: 100rel-1@127.0.0.1\r\n"
+                    + "CSeq: 1 INVITE\r\nContact: <sip:caller@127.0.0.1:" + socket.getLocalPort() + ">\r\n"
+                    + "Require: 100rel\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+            String refused = ask(socket, invite, "SIP/2.0 420 ");
+            assertTrue(refused.contains("Unsupported: 100rel"), refused);
+        }
+        assertTrue(audit.lines().stream().noneMatch(l -> l.contains("cmd=sip_invite")), "no conversation created");
+    }
+
     private static String register(DatagramSocket socket, String operator, int expires, int n) {
         return "REGISTER sip:127.0.0.1:" + sipPort() + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK-reg-" + n + "\r\n"
