@@ -231,7 +231,7 @@ public final class SipLoad {
         try {
             long atFirst = heapWhenUp(first);
             long atSecond = heapWhenUp(second);
-            System.out.printf("sip heap: calls=%d heap_bytes=%d calls=%d heap_bytes=%d per_call_bytes=%d%n", first, atFirst,
+            System.out.printf("sip heap: from=%d heap_from=%d to=%d heap_to=%d per_call_bytes=%d%n", first, atFirst,
                     second, atSecond, (atSecond - atFirst) / (second - first));
         } finally {
             callers.destroyForcibly();
