@@ -111,11 +111,15 @@ public interface AuthStore extends AutoCloseable {
     /**
      * Changes an operator's SIP registrations and answers those alive at {@code now}, the most
      * recently registered first: {@code removeAll} first, then {@code remove} (contacts), then
-     * {@code add} (a contact registered again replaces its binding). Expired bindings are gone.
+     * {@code add} (a contact registered again replaces its binding). Expired bindings are gone,
+     * and of more than {@link #MAX_BINDINGS} the least recently registered.
      * Answered later, as {@link #endSessionLater}; putting or deleting the operator removes them.
      */
     CompletionStage<List<Binding>> registerLater(String domain, String operatorId, List<Binding> add, List<String> remove,
                                                  boolean removeAll, Instant now);
+
+    /** The bindings an operator keeps at most; past it, the least recently registered are dropped. */
+    int MAX_BINDINGS = 10;
 
     /** The operator's live registrations, the most recent first. */
     default CompletionStage<List<Binding>> bindingsLater(String domain, String operatorId, Instant now) {

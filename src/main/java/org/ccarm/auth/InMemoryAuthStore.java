@@ -71,6 +71,8 @@ public final class InMemoryAuthStore implements AuthStore {
             remove.forEach(next::remove);
             add.forEach(binding -> next.put(binding.contact(), binding));
             next.values().removeIf(binding -> !binding.expires().isAfter(now));
+            next.values().stream().sorted(Comparator.comparing(Binding::registered).reversed()).skip(MAX_BINDINGS)
+                    .toList().forEach(old -> next.remove(old.contact()));
             return next.isEmpty() ? null : Map.copyOf(next);
         });
         return CompletableFuture.completedFuture(live == null ? List.of() : live.values().stream()

@@ -187,7 +187,10 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
                     sip.headers.createMaxForwardsHeader(hops == null ? 70 : hops.getMaxForwards() - 1));
             invite.addHeader(sip.contact());
             Optional<Sdp> offer = Sdp.parse(incoming.getRawContent());
-            offer.ifPresent(sdp -> sip.setSdp(invite, sdp));
+            ContentTypeHeader type = (ContentTypeHeader) incoming.getHeader(ContentTypeHeader.NAME);
+            if (incoming.getRawContent() != null && type != null) {
+                invite.setContent(incoming.getRawContent(), (ContentTypeHeader) type.clone()); // the caller's body unchanged
+            }
             ClientTransaction transaction = sip.provider.getNewClientTransaction(invite);
             transaction.setApplicationData(new SipMessages.Answers() {
                 @Override

@@ -14,6 +14,7 @@ import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
+import javax.sip.header.Header;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -60,24 +61,35 @@ final class Registrar {
             sip.respond(transaction, Response.NOT_FOUND);
             return;
         }
-        ExpiresHeader expiresHeader = request.getExpires();
-        int requested = expiresHeader == null ? DEFAULT_EXPIRES : expiresHeader.getExpires();
+        Header expiresField = request.getHeader(ExpiresHeader.NAME);
+        if (expiresField != null && (!(expiresField instanceof ExpiresHeader header) || header.getExpires() < 0)) {
+            sip.respond(transaction, Response.BAD_REQUEST); // an Expires that is no number of seconds
+            return;
+        }
+        int requested = expiresField == null ? DEFAULT_EXPIRES : ((ExpiresHeader) expiresField).getExpires();
         Instant now = clock.instant();
         List<Binding> add = new ArrayList<>();
         List<String> remove = new ArrayList<>();
         boolean removeAll = false;
+        int count = 0;
         ListIterator<?> contacts = request.getHeaders(ContactHeader.NAME);
         while (contacts.hasNext()) {
             ContactHeader contact = (ContactHeader) contacts.next();
+            count++;
             if (contact.getAddress().isWildcard()) {
-                if (requested != 0) {
-                    sip.respond(transaction, Response.BAD_REQUEST);
-                    return;
-                }
                 removeAll = true;
                 continue;
             }
-            int expires = contact.getExpires() >= 0 ? contact.getExpires() : requested;
+            String expiresParameter = contact.getParameter("expires");
+            if (expiresParameter != null && !expiresParameter.matches("[0-9]{1,9}")) {
+                sip.respond(transaction, Response.BAD_REQUEST);
+                return;
+            }
+            int expires = expiresParameter != null ? Integer.parseInt(expiresParameter) : requested;
+            if (!(contact.getAddress().getURI() instanceof SipURI)) {
+                sip.respond(transaction, Response.BAD_REQUEST); // a phone is reached at a sip: or sips: URI
+                return;
+            }
             String uri = contact.getAddress().getURI().toString();
             if (expires == 0) {
                 remove.add(uri);
@@ -93,6 +105,11 @@ final class Registrar {
             } else {
                 add.add(new Binding(uri, now.plusSeconds(Math.min(expires, maxExpires)), now));
             }
+        }
+        // "*" only alone and only with Expires: 0 (RFC 3261 s10.3); a phone registers a few contacts, not thousands
+        if ((removeAll && (count > 1 || requested != 0)) || count > AuthStore.MAX_BINDINGS) {
+            sip.respond(transaction, Response.BAD_REQUEST);
+            return;
         }
         boolean everything = removeAll;
         operators.operatorLater(domain, operatorId)

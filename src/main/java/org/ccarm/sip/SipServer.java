@@ -6,6 +6,7 @@ import gov.nist.javax.sip.SipListenerExt;
 import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -70,6 +71,10 @@ public final class SipServer implements AutoCloseable {
     private static final long HANG_UP_MILLIS = 2_000;
     /** For sip.port 0: how many free ports are tried before the start fails (another process may take one first). */
     private static final int FREE_PORT_ATTEMPTS = 20;
+    /** SIP over TCP: connections open at once at most (each costs the stack threads). */
+    private static final int MAX_TCP_CONNECTIONS = 1_000;
+    /** SIP over TCP: the longest pause between the parts of a message before its connection is closed. */
+    private static final long TCP_READ_TIMEOUT_MILLIS = 5_000;
 
     private final SipStackImpl stack;
     private final Calls calls;
@@ -94,6 +99,7 @@ public final class SipServer implements AutoCloseable {
         if (!domains.contains(defaultDomain)) {
             throw new IllegalArgumentException("'sip.default-domain' " + defaultDomain + " is not a configured domain");
         }
+        quietStackThreads();
         ScheduledExecutorService timers = timers();
         SipStackImpl stack = null;
         try {
@@ -168,6 +174,32 @@ public final class SipServer implements AutoCloseable {
         return root.getMessage();
     }
 
+    /**
+     * The stack's TCP parser threads let some exceptions escape (a Content-Length past its
+     * maximum): they would print a stack trace per connection. Those are logged at most once
+     * a minute, without a stack; any other thread's are left to the handler there was.
+     */
+    private static synchronized void quietStackThreads() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        if (previous instanceof StackThreads) {
+            return;
+        }
+        Thread.setDefaultUncaughtExceptionHandler(new StackThreads(previous));
+    }
+
+    private record StackThreads(Thread.UncaughtExceptionHandler previous) implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread thread, Throwable failure) {
+            if (thread.getName().startsWith("PipelineThread")) {
+                LIMITED.warn("sip-stack-thread", "SIP over TCP: a connection's message was refused: " + failure, null);
+            } else if (previous != null) {
+                previous.uncaughtException(thread, failure);
+            } else {
+                thread.getThreadGroup().uncaughtException(thread, failure);
+            }
+        }
+    }
+
     private static Properties properties() {
         Properties properties = new Properties();
         properties.setProperty("javax.sip.STACK_NAME", "ccarm-" + STACKS.incrementAndGet());
@@ -180,6 +212,9 @@ public final class SipServer implements AutoCloseable {
         properties.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         properties.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         properties.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        // TCP: a bounded number of connections, and a message must keep coming (or the connection is closed)
+        properties.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(MAX_TCP_CONNECTIONS));
+        properties.setProperty("gov.nist.javax.sip.READ_TIMEOUT", Long.toString(TCP_READ_TIMEOUT_MILLIS));
         return properties;
     }
 
@@ -298,6 +333,9 @@ public final class SipServer implements AutoCloseable {
                 inDialog(leg, method, transaction);
             } else if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
                 sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST); // a dialog this server does not know
+            } else if (((SIPMessage) request).getUnrecognizedHeaders().hasNext()) {
+                // a header the stack could not read (Expires: -1, a bad Contact): a new request is refused whole
+                sip.respond(transaction, Response.BAD_REQUEST);
             } else {
                 outOfDialog(request, method, transaction);
             }
@@ -385,8 +423,9 @@ public final class SipServer implements AutoCloseable {
             } catch (TransactionAlreadyExistsException e) {
                 return null;
             } catch (SipException | RuntimeException e) {
+                // the stack refuses what lacks a header its method needs (an INVITE's Contact, a PUBLISH's Event)
                 LIMITED.warn("sip-transaction", "a " + request.getMethod() + " could not be taken on: " + e, null);
-                sip.respondStateless(request, Response.SERVER_INTERNAL_ERROR);
+                sip.respondStateless(request, Response.BAD_REQUEST);
                 return null;
             }
         }

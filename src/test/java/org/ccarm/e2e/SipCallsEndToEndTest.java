@@ -263,12 +263,21 @@ class SipCallsEndToEndTest {
     }
 
     @Test
-    void theRegistrarRefusesShortExpiriesAndUnknownOperators() throws IOException {
+    void theRegistrarRefusesShortOrBadExpiriesUnknownOperatorsAndOddContacts() throws IOException {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             socket.setSoTimeout(3_000);
             String brief = ask(socket, register(socket, "1001", 30, 1), "SIP/2.0 423 ");
             assertTrue(brief.contains("Min-Expires: 60"), brief);
             ask(socket, register(socket, "4242", 300, 2), "SIP/2.0 404 ");
+            ask(socket, register(socket, "1001", 300, 3).replace("Expires: 300", "Expires: -1"), "SIP/2.0 400 ");
+            ask(socket, register(socket, "1001", 300, 4).replace("Contact: <sip:", "Contact: <tel:+4930").replace(
+                    "@127.0.0.1:" + socket.getLocalPort() + ">", ">"), "SIP/2.0 400 ");
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < 11; i++) {
+                many.append("Contact: <sip:1001@127.0.0.1:").append(20_000 + i).append(">\r\n");
+            }
+            ask(socket, register(socket, "1001", 300, 6).replaceFirst("Contact: [^\r]*\r\n", many.toString()),
+                    "SIP/2.0 400 ");
         }
     }
 

@@ -34,9 +34,17 @@ public final class Slf4jStackLogger implements StackLogger {
         return 0;
     }
 
+    /** The longest part of a stack message logged: some quote a whole packet (64 KiB as decimal numbers). */
+    private static final int MAX_MESSAGE = 300;
+
+    private static String brief(String message) {
+        return message == null || message.length() <= MAX_MESSAGE ? message
+                : message.substring(0, MAX_MESSAGE) + "... (" + message.length() + " characters)";
+    }
+
     @Override
     public void logException(Throwable ex) {
-        LIMITED.warn("sip-stack-exception", "SIP stack: " + ex, null);
+        LIMITED.warn("sip-stack-exception", brief("SIP stack: " + ex), null);
     }
 
     @Override
@@ -56,17 +64,17 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logFatalError(String message) {
-        LIMITED.warn("sip-stack-fatal", "SIP stack: " + message, null);
+        LIMITED.warn("sip-stack-fatal", brief("SIP stack: " + message), null);
     }
 
     @Override
     public void logError(String message) {
-        LIMITED.warn("sip-stack-error", "SIP stack: " + message, null);
+        LIMITED.warn("sip-stack-error", brief("SIP stack: " + message), null);
     }
 
     @Override
     public void logError(String message, Exception ex) {
-        LIMITED.warn("sip-stack-error", "SIP stack: " + message + (ex == null ? "" : ": " + ex), null);
+        LIMITED.warn("sip-stack-error", brief("SIP stack: " + message + (ex == null ? "" : ": " + ex)), null);
     }
 
     @Override
@@ -85,11 +93,12 @@ public final class Slf4jStackLogger implements StackLogger {
 
     @Override
     public void logWarning(String message) {
-        if (message != null && (message.contains("tls security policy") || message.contains("default keystore"))) {
+        if (message != null && (message.contains("tls security policy") || message.contains("default keystore")
+                || message.contains("TLS server settings"))) {
             LOG.debug(message); // said at every start about TLS; this server has no SIP over TLS
             return;
         }
-        LIMITED.warn("sip-stack-warning", "SIP stack: " + message, null);
+        LIMITED.warn("sip-stack-warning", brief("SIP stack: " + message), null);
     }
 
     @Override

@@ -129,26 +129,34 @@ final class AuthScripts {
     /**
      * KEYS[1] the operator's registrations (a hash: contact -> "expires:registered", epoch
      * ms); ARGV: now, '1' to remove them all first, the number n of contacts to remove, those
-     * n contacts, then triples of contact, expires and registered to add. Answers the live
-     * bindings as contact, value pairs; the expired are removed, and the key expires with
-     * the last of them.
+     * n contacts, then triples of contact, expires and registered to add, and last the
+     * most bindings kept. Answers the live bindings, the most recent first, as contact, value
+     * pairs; the expired are removed, and past the most the least recent; the key expires
+     * with the last of them.
      */
     static final String REGISTER = """
             local now = tonumber(ARGV[1])
             if ARGV[2] == '1' then redis.call('DEL', KEYS[1]) end
             local i = 4
             for k = 1, tonumber(ARGV[3]) do redis.call('HDEL', KEYS[1], ARGV[i]); i = i + 1 end
-            while i + 2 <= #ARGV do
+            while i + 2 < #ARGV do
               redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1] .. ':' .. ARGV[i + 2]); i = i + 3
             end
             local all = redis.call('HGETALL', KEYS[1])
+            local entries = {}
+            for j = 1, #all, 2 do
+              local expires, registered = string.match(all[j + 1], '^(%d+):(%d+)$')
+              if tonumber(expires) <= now then redis.call('HDEL', KEYS[1], all[j]) else
+                entries[#entries + 1] = {all[j], all[j + 1], tonumber(expires), tonumber(registered)}
+              end
+            end
+            table.sort(entries, function(a, b) return a[4] > b[4] end)
             local live = {}
             local latest = 0
-            for j = 1, #all, 2 do
-              local expires = tonumber(string.match(all[j + 1], '^(%d+)'))
-              if expires <= now then redis.call('HDEL', KEYS[1], all[j]) else
-                live[#live + 1] = all[j]; live[#live + 1] = all[j + 1]
-                if expires > latest then latest = expires end
+            for j, entry in ipairs(entries) do
+              if j > tonumber(ARGV[#ARGV]) then redis.call('HDEL', KEYS[1], entry[1]) else
+                live[#live + 1] = entry[1]; live[#live + 1] = entry[2]
+                if entry[3] > latest then latest = entry[3] end
               end
             end
             if latest > 0 then redis.call('PEXPIREAT', KEYS[1], latest) end

@@ -139,6 +139,7 @@ public final class RedisAuthStore implements AuthStore {
             args.add(Long.toString(binding.expires().toEpochMilli()));
             args.add(Long.toString(binding.registered().toEpochMilli()));
         }
+        args.add(Integer.toString(MAX_BINDINGS));
         return link.<List<String>>scriptLater(AuthScripts.REGISTER, ScriptOutputType.MULTI, link.deadline(),
                 new String[] {keys.registrations(domain, operatorId)}, args.toArray(String[]::new)).thenApply(live -> {
                     List<Binding> bindings = new ArrayList<>();
