@@ -59,4 +59,34 @@ class SipRedisEndToEndTest {
             }
         }
     }
+
+    @Test
+    void aCallerThatCancelsWhileTheAnswerIsRecordedGets487AndNothingStays() throws Exception {
+        Sipp.assumeInstalled();
+        try (RedisServer redis = RedisServer.start()) {
+            ServerConfig config = TestConfigs.withDemoOperators(TestConfigs.config(Optional.empty(), "demo"))
+                    .withStore(new StoreConfig("redis", redis.url(), 5_000, "sip", 0))
+                    .withSip(SipConfig.DEFAULTS.onFreePort());
+            try (CcArmServer server = CcArmServer.start(config)) {
+                int sipPort = server.sipPort().orElseThrow();
+                int phonePort = Sipp.freePort();
+                try (Sipp registration = Sipp.caller("register.xml", sipPort, "1001", "-set", "contact_host",
+                        "127.0.0.1", "-set", "contact_port", Integer.toString(phonePort))) {
+                    registration.assertPassed(RUN);
+                }
+                try (Sipp phone = Sipp.phone("phone-answers-late.xml", "1001", phonePort);
+                     Sipp caller = Sipp.caller("caller-cancel-late.xml", sipPort, "1001")) {
+                    Thread.sleep(400); // the phone rings (it answers at 1 s, the caller cancels at 1.2 s)
+                    redis.freeze(); // so the answer's conversation is still being recorded when the CANCEL comes
+                    Thread.sleep(1_600);
+                    redis.thaw();
+                    caller.assertPassed(RUN); // 200 to its CANCEL, then 487: it never got a 200
+                    phone.assertPassed(RUN); // its answer was ACKed and hung up
+                    String ended = audit.awaitLine(l -> l.contains("cmd=sip_bye") && l.contains("outcome=ended"));
+                    assertTrue(audit.lines().stream().noneMatch(l -> l.contains("cmd=sip_invite")), "never answered: "
+                            + ended);
+                }
+            }
+        }
+    }
 }
