@@ -8,8 +8,10 @@ import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.header.HeaderFactoryImpl;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -129,32 +131,31 @@ public final class SipServer implements AutoCloseable {
     }
 
     /**
-     * The UDP and the TCP listening point on {@code port}; for 0, on a port free for both (the
-     * stack takes no 0 itself: a free port is found, and another tried if it is taken meanwhile).
+     * The UDP and the TCP listening point on {@code port}; for 0, on a port found free for both
+     * (the stack takes no 0 itself). The port is probed with plain sockets first: a listening
+     * point that fails to bind stays half made inside the stack and breaks its stop.
      */
-    private static ListeningPoint[] listen(SipStackImpl stack, String host, int port) throws Exception {
-        if (port != 0) {
-            return new ListeningPoint[] {listen(stack, host, port, ListeningPoint.UDP),
-                                         listen(stack, host, port, ListeningPoint.TCP)};
-        }
-        IllegalStateException last = null;
+    private static ListeningPoint[] listen(SipStackImpl stack, String host, int port) throws IOException {
+        int chosen = port != 0 ? port : freePort(host);
+        return new ListeningPoint[] {listen(stack, host, chosen, ListeningPoint.UDP),
+                                     listen(stack, host, chosen, ListeningPoint.TCP)};
+    }
+
+    /** A port free for UDP and TCP on {@code host} now (another process could still take it before the stack does). */
+    private static int freePort(String host) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
         for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
-            int free;
-            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName(host))) {
-                free = probe.getLocalPort();
-            }
-            ListeningPoint udp = null;
-            try {
-                udp = listen(stack, host, free, ListeningPoint.UDP);
-                return new ListeningPoint[] {udp, listen(stack, host, free, ListeningPoint.TCP)};
-            } catch (IllegalStateException taken) {
-                last = taken;
-                if (udp != null) {
-                    stack.deleteListeningPoint(udp);
+            try (DatagramSocket udp = new DatagramSocket(0, address)) {
+                int candidate = udp.getLocalPort();
+                try {
+                    new ServerSocket(candidate, 1, address).close();
+                    return candidate;
+                } catch (IOException takenForTcp) {
+                    // try another
                 }
             }
         }
-        throw last;
+        throw new IOException("no port free for both UDP and TCP on " + host + " after " + FREE_PORT_ATTEMPTS + " tries");
     }
 
     private static ListeningPoint listen(SipStackImpl stack, String host, int port, String transport) {
@@ -251,7 +252,11 @@ public final class SipServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("the ends of the calls hung up at the stop were not all recorded: {}", e.toString());
         }
-        stack.stop();
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("the SIP stack did not stop cleanly: {}", e.toString());
+        }
         timers.shutdownNow();
     }
 
