@@ -60,10 +60,7 @@ class SipLimitsEndToEndTest {
         try (CcArmServer server = CcArmServer.start(DEMO.withSip(SipConfig.DEFAULTS.onFreePort().withMaxCalls(1)))) {
             int sipPort = server.sipPort().orElseThrow();
             int phonePort = Sipp.freePort();
-            try (Sipp registration = Sipp.caller("register.xml", sipPort, "1001", "-set", "contact_host", "127.0.0.1",
-                    "-set", "contact_port", Integer.toString(phonePort))) {
-                registration.assertPassed(RUN);
-            }
+            Sipp.register(sipPort, "1001", phonePort);
             try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
                  Sipp first = Sipp.caller("caller-hangs-up.xml", sipPort, "1001")) {
                 audit.awaitLine(l -> l.contains("cmd=sip_invite")); // the first call is up (it hangs up after 2 s)

@@ -30,16 +30,10 @@ class SipRedisEndToEndTest {
     void aRedisOutageRefusesNewCallsButNeverAHangUpWhoseEndIsRecordedLater() throws Exception {
         Sipp.assumeInstalled();
         try (RedisServer redis = RedisServer.start()) {
-            ServerConfig config = TestConfigs.withDemoOperators(TestConfigs.config(Optional.empty(), "demo"))
-                    .withStore(new StoreConfig("redis", redis.url(), 500, "sip", 0))
-                    .withSip(SipConfig.DEFAULTS.onFreePort());
-            try (CcArmServer server = CcArmServer.start(config)) {
+            try (CcArmServer server = startOn(redis, 500)) {
                 int sipPort = server.sipPort().orElseThrow();
                 int phonePort = Sipp.freePort();
-                try (Sipp registration = Sipp.caller("register.xml", sipPort, "1001", "-set", "contact_host",
-                        "127.0.0.1", "-set", "contact_port", Integer.toString(phonePort))) {
-                    registration.assertPassed(RUN); // the binding is in Redis
-                }
+                Sipp.register(sipPort, "1001", phonePort); // the binding is in Redis
                 try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
                      Sipp caller = Sipp.caller("caller-hangs-up.xml", sipPort, "1001")) {
                     String created = audit.awaitLine(l -> l.contains("cmd=sip_invite") && l.contains("outcome=created"));
@@ -64,21 +58,15 @@ class SipRedisEndToEndTest {
     void aCallerThatCancelsWhileTheAnswerIsRecordedGets487AndNothingStays() throws Exception {
         Sipp.assumeInstalled();
         try (RedisServer redis = RedisServer.start()) {
-            ServerConfig config = TestConfigs.withDemoOperators(TestConfigs.config(Optional.empty(), "demo"))
-                    .withStore(new StoreConfig("redis", redis.url(), 5_000, "sip", 0))
-                    .withSip(SipConfig.DEFAULTS.onFreePort());
-            try (CcArmServer server = CcArmServer.start(config)) {
+            try (CcArmServer server = startOn(redis, 5_000)) {
                 int sipPort = server.sipPort().orElseThrow();
                 int phonePort = Sipp.freePort();
-                try (Sipp registration = Sipp.caller("register.xml", sipPort, "1001", "-set", "contact_host",
-                        "127.0.0.1", "-set", "contact_port", Integer.toString(phonePort))) {
-                    registration.assertPassed(RUN);
-                }
+                Sipp.register(sipPort, "1001", phonePort);
                 try (Sipp phone = Sipp.phone("phone-answers-late.xml", "1001", phonePort);
                      Sipp caller = Sipp.caller("caller-cancel-late.xml", sipPort, "1001")) {
-                    Thread.sleep(400); // the phone rings (it answers at 1 s, the caller cancels at 1.2 s)
+                    phone.awaitMessage("SIP/2.0 180 Ringing"); // it answers 1 s later, the caller cancels 1.2 s after the 180
                     redis.freeze(); // so the answer's conversation is still being recorded when the CANCEL comes
-                    Thread.sleep(1_600);
+                    caller.awaitMessage("CANCEL sip:");
                     redis.thaw();
                     caller.assertPassed(RUN); // 200 to its CANCEL, then 487: it never got a 200
                     phone.assertPassed(RUN); // its answer was ACKed and hung up
@@ -88,5 +76,13 @@ class SipRedisEndToEndTest {
                 }
             }
         }
+    }
+
+    /** A server on {@code redis}, its store waiting {@code timeoutMillis}, SIP on a free port, the demo's operators. */
+    private static CcArmServer startOn(RedisServer redis, long timeoutMillis) throws Exception {
+        ServerConfig config = TestConfigs.withDemoOperators(TestConfigs.config(Optional.empty(), "demo"))
+                .withStore(new StoreConfig("redis", redis.url(), timeoutMillis, "sip", 0))
+                .withSip(SipConfig.DEFAULTS.onFreePort());
+        return CcArmServer.start(config);
     }
 }

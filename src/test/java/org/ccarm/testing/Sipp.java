@@ -78,6 +78,14 @@ public final class Sipp implements AutoCloseable {
         }
     }
 
+    /** Registers operator {@code operator}'s phone at 127.0.0.1:{@code phonePort} with the server, through SIPp's REGISTER. */
+    public static void register(int serverPort, String operator, int phonePort) {
+        try (Sipp registration = caller("register.xml", serverPort, operator, "-set", "contact_host", "127.0.0.1",
+                "-set", "contact_port", Integer.toString(phonePort))) {
+            registration.assertPassed(Duration.ofSeconds(30));
+        }
+    }
+
     /** A UAS (a phone) on {@code port}, as operator {@code service}, running {@code scenario} once. */
     public static Sipp phone(String scenario, String service, int port, String... extra) {
         return start(scenario, null, service, port, extra);
@@ -102,7 +110,7 @@ public final class Sipp implements AutoCloseable {
                 command.add(remote);
             }
             command.addAll(List.of("-sf", scenario, "-s", service, "-i", "127.0.0.1", "-p", Integer.toString(port),
-                    "-m", "1", "-timeout", "30", "-timeout_error", "-trace_err", "-trace_logs", "-nostdin"));
+                    "-m", "1", "-timeout", "30", "-timeout_error", "-trace_err", "-trace_logs", "-trace_msg", "-nostdin"));
             command.addAll(List.of(extra));
             Process process = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectErrorStream(true).redirectOutput(directory.resolve("out.txt").toFile()).start();
@@ -136,6 +144,11 @@ public final class Sipp implements AutoCloseable {
         if (status != 0) {
             fail(scenario + " ended with " + status + ":\n" + report());
         }
+    }
+
+    /** Waits until this SIPp has sent or received a message containing {@code text} (its {@code -trace_msg} file). */
+    public void awaitMessage(String text) {
+        Await.until(() -> read("_messages.log").contains(text), scenario + " to see " + text);
     }
 
     /** What SIPp logged with {@code <log>} (its {@code -trace_logs} file). */
