@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
+import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.address.Address;
@@ -85,11 +86,6 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     void start(SipMessages messages) {
         this.sip = messages;
         media.start(messages);
-    }
-
-    /** Calls set up or being set up now (what {@code sip.max-calls} bounds). */
-    int active() {
-        return active.get();
     }
 
     /** Calls answered and not ended. */
@@ -209,7 +205,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             if (call.isOver()) {
                 cancelOperator(call); // a CANCEL came in while this INVITE was being sent
             }
-        } catch (ParseException | SipException | javax.sip.InvalidArgumentException | ClassCastException e) {
+        } catch (ParseException | SipException | InvalidArgumentException | ClassCastException e) {
             LIMITED.warn("sip-binding", "the binding " + binding.contact() + " cannot be called: " + e, null);
             refuse(call, Response.TEMPORARILY_UNAVAILABLE, "unavailable");
         }
@@ -463,7 +459,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
             if (!sent) {
                 sip.respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             }
-        } catch (SipException | ParseException | javax.sip.InvalidArgumentException | RuntimeException e) {
+        } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("a {} could not be relayed: {}", request.getMethod(), e.toString());
             sip.respond(transaction, Response.SERVER_INTERNAL_ERROR);
         }

@@ -28,6 +28,7 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
 import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
@@ -37,6 +38,7 @@ import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransportNotSupportedException;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.MaxForwardsHeader;
@@ -161,7 +163,7 @@ public final class SipServer implements AutoCloseable {
     private static ListeningPoint listen(SipStackImpl stack, String host, int port, String transport) {
         try {
             return stack.createListeningPoint(host, port, transport);
-        } catch (javax.sip.InvalidArgumentException | javax.sip.TransportNotSupportedException e) {
+        } catch (InvalidArgumentException | TransportNotSupportedException e) {
             throw new IllegalStateException("SIP cannot listen on " + host + ":" + port + " (" + transport + "): "
                     + rootMessage(e) + "; set sip.port (0 takes a free one) or sip.enabled = false", e);
         }
