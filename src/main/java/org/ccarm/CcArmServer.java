@@ -6,6 +6,7 @@ import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -172,7 +173,9 @@ public final class CcArmServer implements AutoCloseable {
     private static CcArmServer start(ServerConfig config, ConversationStore plainStore, AuthStore authStore, Clock clock,
                                      StartedSoFar started) throws Exception {
         AuditDurability.parse(config.auditDurability()).applyToAuditTrail();
-        Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name).collect(Collectors.toSet());
+        // in the configuration's order: GET / leads to the first domain's workstation
+        Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         AuthConfig auth = config.auth();
         Authentication authentication = started.add(new Authentication(authStore, new PasswordHashing(LOGIN_QUEUE),
                 new Authentication.Policy(Duration.ofMillis(auth.idleMillis()), Duration.ofMillis(auth.lifetimeMillis()),
@@ -228,7 +231,7 @@ public final class CcArmServer implements AutoCloseable {
                 () -> readiness(dispatcher, store, fixtures), metrics::scrape);
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
-                authentication, housekeeping(websockets, eventStreams, authentication, fixtures), events, eventStreams,
+                authentication, housekeeping(websockets, eventStreams, authentication, fixtures, streamUseEvery(auth)), events, eventStreams,
                 continuations, sip);
     }
 
@@ -283,12 +286,14 @@ public final class CcArmServer implements AutoCloseable {
     }
 
     /**
-     * Once a second: close the websockets and event streams of sessions that expired, forget
+     * Once a second: close the websockets and event streams of sessions that expired, count
+     * open event streams as use of their sessions, forget
      * what expired in memory, and load the fixtures again if a shared store lost its data. Every 15 s: ping every websocket and event stream, so
      * quiet subscribers stay connected through proxies and those that left are noticed.
      */
     private static ScheduledExecutorService housekeeping(WebSocketSessions websockets, EventStreams eventStreams,
-                                                         Authentication authentication, Fixtures fixtures) {
+                                                         Authentication authentication, Fixtures fixtures,
+                                                         long streamUseEveryNanos) {
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "session-housekeeping");
             thread.setDaemon(true);
@@ -298,6 +303,7 @@ public final class CcArmServer implements AutoCloseable {
             try {
                 websockets.closeExpired(authentication::isAliveLater);
                 eventStreams.closeExpired(authentication::isAliveLater);
+                eventStreams.countAsUse(authentication::touch, streamUseEveryNanos);
                 authentication.purgeExpired();
                 fixtures.restoreIfLost();
             } catch (RuntimeException e) {
@@ -314,6 +320,15 @@ public final class CcArmServer implements AutoCloseable {
             }
         }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         return housekeeping;
+    }
+
+    /**
+     * How often an open event stream counts as use of its session: a third of the idle
+     * time, so a watching page never reaches it (the housekeeping asks once a second), and at
+     * most every 15 s (each is a store write).
+     */
+    private static long streamUseEvery(AuthConfig auth) {
+        return TimeUnit.MILLISECONDS.toNanos(Math.min(PING_SECONDS * 1000, auth.idleMillis() / 3));
     }
 
     /** Ready for traffic: not stopping, the store answers within its timeout, and it has its fixtures. */

@@ -47,6 +47,8 @@ public final class Main {
             log.info("cc-arm-server listening on {} (domains: {})", server.uri(),
                     settings.domains().stream().map(ServerConfig.DomainConfig::name).toList());
             server.secureUri().ifPresent(https -> log.info("https (and wss) listening on {}", https));
+            settings.domains().forEach(domain -> log.info("workstation: open {}{}/workstation/ in a browser",
+                    server.uri(), domain.name()));
             server.join();
         } catch (Exception e) {
             log.error("cc-arm-server failed to start: {}", e.getMessage(), e);

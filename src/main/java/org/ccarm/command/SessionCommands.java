@@ -20,7 +20,8 @@ import org.ccarm.protocol.tree.Element;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
- * {@code login} and {@code logout}: the commands that open and end a session. Their
+ * {@code login}, {@code logout} and {@code session}: the commands that open, end and
+ * describe a session. The answers of the first two
  * answers carry what the transport does with the session (HTTP: the cookie; the
  * websocket: the connection's session), so both work alike on every transport.
  */
@@ -30,7 +31,7 @@ public final class SessionCommands {
 
     /** {@code loginOutcomes} hears how each login ended (its answer's reason, or {@code ok}), for the metrics. */
     public static List<Command<?>> over(Authentication authentication, Consumer<String> loginOutcomes) {
-        return List.of(new Login(authentication, loginOutcomes), new Logout(authentication));
+        return List.of(new Login(authentication, loginOutcomes), new Logout(authentication), new WhoAmI());
     }
 
     /** The arguments of {@code <login operator_id="..." password="..."/>}. */
@@ -119,9 +120,12 @@ public final class SessionCommands {
             return Outcome.refused(ErrorReason.INVALID_CREDENTIALS, "unknown operator or wrong password", null, operator, 0);
         }
 
-        private static Element sessionElement(Session session, String token) {
+        /** The {@code session} element of an answer; without its token when {@code token} is null. */
+        static Element sessionElement(Session session, String token) {
             Map<String, String> attributes = new LinkedHashMap<>();
-            attributes.put("token", token);
+            if (token != null) {
+                attributes.put("token", token);
+            }
             attributes.put("operator_id", session.operatorId());
             attributes.put("supervisor", Boolean.toString(session.supervisor()));
             attributes.put("expires", DateTimeFormatter.ISO_INSTANT.format(session.expires().truncatedTo(ChronoUnit.MILLIS)));
@@ -171,6 +175,36 @@ public final class SessionCommands {
                 }
                 return Outcome.done(session.operatorId(), null, SessionChange.ended(context.domain()));
             });
+        }
+    }
+
+    /**
+     * {@code session}: the request's own session, as login answered it but without the
+     * token (an HttpOnly cookie cannot be read by a page, so a reloaded page asks); with
+     * authentication off and no session, {@code ok} alone. Without a session where one is
+     * required, the dispatcher's 401 answers, as for any command.
+     */
+    static final class WhoAmI implements Command.AtOnce<Void> {
+        @Override
+        public String name() {
+            return "session";
+        }
+
+        @Override
+        public boolean canonicalFastPath() {
+            return false;
+        }
+
+        @Override
+        public Void arguments(CommandInput input) {
+            return null;
+        }
+
+        @Override
+        public Outcome execute(Void nothing, CommandContext context) {
+            return context.session()
+                    .map(session -> Outcome.done(session.operatorId(), Login.sessionElement(session, null), null))
+                    .orElseGet(() -> Outcome.done(null, null, null));
         }
     }
 }

@@ -17,8 +17,9 @@ import org.ccarm.callcontrol.Caller;
  * @param conversationId null for {@link Type#SNAPSHOT_END}
  * @param operatorId     {@code hold}: who holds it; {@code working}: who released it (null
  *                       when the switch feed made the change); null for {@code released}
- * @param operators      the conversation's operators, to route the event to the
- *                       subscriptions of those operators; not part of what a client reads
+ * @param operators      the conversation's operators (before it ended, for {@code released}):
+ *                       the event goes to the subscriptions of those operators, and a client
+ *                       reads them to place the conversation (a supervisor's page groups by them)
  * @param removed        operators the change took out of the conversation (the switch feed
  *                       replaced it): each hears once that, for it, the conversation ended
  * @param reset          a snapshot entry sent because {@code since} could not be replayed

@@ -179,7 +179,7 @@ class BadInputEndToEndTest {
 
     @Test
     void aPathOutsideTheApiIsNotFound() {
-        assertError(SERVER.request().get("/"), 404, "unknown", "not_found");
+        assertError(SERVER.request().get("/nowhere"), 404, "unknown", "not_found");
         assertError(SERVER.request().post("/demo/service/cc/arm/call_unhold/extra"), 404, "unknown", "not_found");
     }
 

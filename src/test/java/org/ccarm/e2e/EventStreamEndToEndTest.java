@@ -91,7 +91,10 @@ class EventStreamEndToEndTest {
                 }
                 if (line.get().isEmpty()) {
                     if (!fields.isEmpty()) {
-                        return new Sse(fields.get("id"), fields.get("event"), EventFrames.attributes(fields.get("data")));
+                        // the session's end says just "ended"; everything else is an event's JSON form
+                        Map<String, String> data = "session".equals(fields.get("event"))
+                                ? Map.of("session", fields.get("data")) : EventFrames.attributes(fields.get("data"));
+                        return new Sse(fields.get("id"), fields.get("event"), data);
                     }
                     continue;
                 }
@@ -143,7 +146,8 @@ class EventStreamEndToEndTest {
                 snapshot.add(event);
                 event = stream.next();
             }
-            assertTrue(snapshot.stream().anyMatch(e -> e.data().get("conversation_id").equals(id)), snapshot.toString());
+            assertTrue(snapshot.stream().anyMatch(e -> e.data().get("conversation_id").equals(id)
+                    && "1001".equals(e.data().get("operators"))), "each entry names its operators: " + snapshot);
             assertEquals("snapshot_end", event.data().get("type"));
             assertEquals(event.data().get("epoch") + "-" + event.data().get("seq"), event.id());
             long end = Long.parseLong(event.data().get("seq"));
@@ -153,6 +157,7 @@ class EventStreamEndToEndTest {
             Sse held = stream.next();
             assertEquals("hold", held.data().get("status"));
             assertEquals(id, held.data().get("conversation_id"));
+            assertEquals("1001", held.data().get("operators"));
             assertEquals(held.data().get("epoch") + "-" + (end + 1), held.id());
             lastId = held.id();
         }
@@ -227,6 +232,10 @@ class EventStreamEndToEndTest {
             }
             assertEquals(200, SERVER.request().header("Authorization", "Bearer " + token).contentType("application/xml")
                     .body(Sessions.LOGOUT_XML).post("/demo/service/cc/arm/logout").statusCode());
+            Sse last = stream.next();
+            assertEquals("session", last.event(), "the stream says why it ends: " + last);
+            assertEquals(Map.of("session", "ended"), last.data());
+            assertNull(last.id(), "nothing to resume after it");
             assertNull(stream.next(), "the stream ends with its session");
             Await.until(() -> SERVER.eventSubscriptions() <= before, "its subscription ended with it");
         }

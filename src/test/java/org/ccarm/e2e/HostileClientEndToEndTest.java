@@ -124,7 +124,7 @@ class HostileClientEndToEndTest {
         try {
             for (int i = 0; i < TIGHT.maxConnectionsPerAddress(); i++) {
                 RawClient client = RawClient.connect(SERVER.uri(), greedy);
-                client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(); // kept alive, so counted
+                client.send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n").readResponse(); // kept alive, so counted
                 open.add(client);
             }
             try (RawClient oneTooMany = RawClient.connect(SERVER.uri(), greedy)) {
@@ -139,7 +139,7 @@ class HostileClientEndToEndTest {
             open.remove(0).close();
             awaitOpenConnectionsBelow(TIGHT.maxConnectionsPerAddress() + 1);
             try (RawClient again = RawClient.connect(SERVER.uri(), greedy)) {
-                String answer = again.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
+                String answer = again.send("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd();
                 assertTrue(answer.startsWith("HTTP/1.1 404"), answer);
             }
         } finally {

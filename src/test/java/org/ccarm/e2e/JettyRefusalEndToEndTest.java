@@ -28,7 +28,7 @@ class JettyRefusalEndToEndTest {
         assertTrue(answer.contains("<out xmlns:xs=\"http://www.w3.org/2001/XMLSchema-instance\"")
                 && answer.contains("reason=\"bad_request\""), answer);
         assertTrue(!answer.contains("<html") && !answer.contains("Exception"), answer);
-        String next = exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String next = exchange("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertTrue(next.startsWith("HTTP/1.1 404"), next);
     }
 

@@ -43,7 +43,7 @@ class ShutdownEndToEndTest {
                     URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/demo/service/cc/arm/ws"));
             String body = unholdXml("in-flight", null);
             try (RawClient inFlight = RawClient.connect(base); RawClient keptAlive = RawClient.connect(base)) {
-                assertTrue(keptAlive.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 404"));
+                assertTrue(keptAlive.send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().startsWith("HTTP/1.1 404"));
                 inFlight.send("POST /demo/service/cc/arm/call_unhold HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\n"
                         + "Content-Length: " + body.length() + "\r\n\r\n" + body.substring(0, 20));
                 Await.until(() -> RestAssured.get(server.opsUri() + "metrics").asString().contains("ccarm_commands_in_flight 1.0"),

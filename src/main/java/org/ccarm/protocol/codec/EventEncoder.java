@@ -13,7 +13,10 @@ import org.ccarm.protocol.tree.Element;
 
 /**
  * Writes an event as the {@code event} element the protocol gives it, in its JSON form:
- * {@code <event seq="43" epoch="..." type="conversation" conversation_id="..." status="hold" operator_id="1001" at="..."/>}.
+ * {@code <event seq="43" epoch="..." type="conversation" conversation_id="..." status="hold" operator_id="1001"
+ * operators="1001 1002" at="..."/>}. {@code operators} (the conversation's, separated by
+ * spaces) lets a page place and group a row without asking again; an event telling an
+ * operator taken out of a conversation that it ended names none.
  * A snapshot entry has no {@code seq} (it is no change); {@code snapshot_end} has no
  * conversation; {@code reset="true"} marks a snapshot sent because {@code since} could
  * not be replayed.
@@ -53,6 +56,9 @@ public final class EventEncoder {
         }
         if (event.operatorId() != null) {
             attributes.put("operator_id", event.operatorId());
+        }
+        if (!event.operators().isEmpty()) {
+            attributes.put("operators", String.join(" ", event.operators()));
         }
         if (event.caller() != null) {
             attributes.put("caller", event.caller().uri());

@@ -34,6 +34,9 @@ final class PlainEventJson {
         if (event.operatorId() != null) {
             first = attribute(json, first, "operator_id", event.operatorId());
         }
+        if (!event.operators().isEmpty()) {
+            first = attribute(json, first, "operators", String.join(" ", event.operators()));
+        }
         if (event.caller() != null) {
             first = attribute(json, first, "caller", event.caller().uri());
             if (event.caller().name() != null) {

@@ -24,6 +24,8 @@ import org.ccarm.transport.SessionBound;
 final class EventStream implements EventSink, WriteListener, SessionBound {
 
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.UTF_8);
+    /** The last words of a stream whose session ended: a page goes back to its login form rather than reconnect. */
+    private static final byte[] SESSION_ENDED = "event: session\ndata: ended\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final EventEncoder encoder;
     private final EventStreams streams;
@@ -36,6 +38,8 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
     private Subscription subscription;
     private boolean flushNeeded = true; // the headers, at once
     private boolean closed;
+    private boolean endWhenWritten; // the session ended: the response ends once the queue is out
+    private long lastUse = System.nanoTime(); // when the stream last counted as use of its session
 
     private record Pending(byte[] bytes, Runnable written) {}
 
@@ -60,10 +64,36 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
         return tokenHash;
     }
 
-    /** The stream's session ended (a logout, an expiry, its operator deleted): the response ends. */
+    /**
+     * The stream's session ended (a logout, an expiry, its operator deleted): it says so
+     * ({@code event: session}, {@code data: ended}) and ends once that is written; a client
+     * that does not read is ended by the subscription's bounds or the connection's idle
+     * timeout, as any other.
+     */
     @Override
     public void sessionEnded() {
-        end();
+        List<Runnable> done;
+        synchronized (this) {
+            if (closed || endWhenWritten) {
+                return;
+            }
+            endWhenWritten = true;
+            queue.add(new Pending(SESSION_ENDED, () -> { }));
+            done = drain();
+        }
+        done.forEach(Runnable::run);
+    }
+
+    /**
+     * Whether the stream should count as use of its session now (its idle time restarting):
+     * true at most once per {@code everyNanos}, and only while it is open in a session.
+     */
+    synchronized boolean dueForUse(long now, long everyNanos) {
+        if (closed || endWhenWritten || tokenHash == null || now - lastUse < everyNanos) {
+            return false;
+        }
+        lastUse = now;
+        return true;
     }
 
     /**
@@ -106,7 +136,7 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
     private void enqueue(Pending pending) {
         List<Runnable> done;
         synchronized (this) {
-            if (closed) {
+            if (closed || endWhenWritten) {
                 done = List.of(pending.written());
             } else {
                 queue.add(pending);
@@ -142,6 +172,9 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
                         flushNeeded = false;
                         out.flush();
                         continue;
+                    }
+                    if (endWhenWritten) {
+                        done.addAll(close()); // the session's end is out
                     }
                     break;
                 }

@@ -13,9 +13,6 @@ import org.ccarm.command.EventChannel;
 import org.ccarm.dispatch.Admission;
 import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
-import org.ccarm.dispatch.Credentials;
-import org.ccarm.dispatch.Rejection;
-import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.events.EventHub;
 import org.ccarm.events.Subscription;
 import org.ccarm.events.SubscriptionRequest;
@@ -65,7 +62,7 @@ final class EventStreamServlet extends HttpServlet {
         EventStream stream = new EventStream(encoder, streams, call.domain());
         StreamChannel channel = new StreamChannel(call.domain(), stream);
         CompletableFuture<Admission> admission = dispatcher.admitLater(call,
-                new StreamChecks(request, response, origins, channel)).toCompletableFuture();
+                new GetChecks(request, response, origins, "the event stream", channel)).toCompletableFuture();
         if (admission.isDone()) {
             proceed(request, response, admission.join(), stream, channel);
         } else {
@@ -189,40 +186,6 @@ final class EventStreamServlet extends HttpServlet {
         @Override
         public boolean unsubscribe() {
             return subscription != null && subscription.cancel();
-        }
-    }
-
-    /** An event stream's checks: GET only, the session it carries and its origin. */
-    private record StreamChecks(HttpServletRequest request, HttpServletResponse response, WebOrigins origins,
-                                EventChannel channel) implements TransportChecks {
-        @Override
-        public Optional<Rejection> method() {
-            if ("GET".equals(request.getMethod())) {
-                return Optional.empty();
-            }
-            response.setHeader("Allow", "GET");
-            return Optional.of(new Rejection(ErrorReason.METHOD_NOT_ALLOWED,
-                    "the event stream takes GET, not " + request.getMethod()));
-        }
-
-        @Override
-        public Optional<Credentials> credentials() {
-            return RequestCredentials.of(request);
-        }
-
-        @Override
-        public Optional<Rejection> origin(Optional<Credentials> credentials) {
-            return RequestCredentials.origin(request, credentials, origins);
-        }
-
-        @Override
-        public Optional<EventChannel> eventChannel() {
-            return Optional.of(channel);
-        }
-
-        @Override
-        public String clientAddress() {
-            return request.getRemoteAddr(); // behind a trusted proxy, the client it forwarded (TrustedProxies)
         }
     }
 }

@@ -3,6 +3,7 @@ package org.ccarm.transport.http;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.ccarm.transport.SessionBound;
 
@@ -22,6 +23,20 @@ public final class EventStreams {
     /** A comment line on every stream: quiet ones stay open, and clients that left are noticed. */
     public void pingAll() {
         open.forEach(EventStream::ping);
+    }
+
+    /**
+     * Counts each open stream as use of its session (as a websocket's pings are), at most
+     * once per {@code everyNanos} per stream: a page that only watches is not logged out
+     * at the idle limit. {@code use} takes the domain and the token hash.
+     */
+    public void countAsUse(BiConsumer<String, String> use, long everyNanos) {
+        long now = System.nanoTime();
+        open.forEach(stream -> {
+            if (stream.dueForUse(now, everyNanos)) {
+                use.accept(stream.domain(), stream.tokenHash());
+            }
+        });
     }
 
     /** Ends every stream (the server is stopping); clients resume elsewhere with Last-Event-ID. */

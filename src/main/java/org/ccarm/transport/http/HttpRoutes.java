@@ -27,6 +27,8 @@ public final class HttpRoutes {
     public static final String EVENTS = API + "events";
     public static final String FEED = "/admin/domains/{domain}/conversations/{id}";
     public static final String OPERATORS = "/admin/domains/{domain}/operators/{id}";
+    public static final String SESSION = API + SessionServlet.COMMAND;
+    public static final String WORKSTATION = "/{domain}/workstation";
 
     private HttpRoutes() {}
 
@@ -43,7 +45,7 @@ public final class HttpRoutes {
     /** The name of the servlet of the websocket's path: what is not an upgrade is told to upgrade there. */
     static final String WEBSOCKET_SERVLET = "websocket";
 
-    /** What the routes are built from. */
+    /** What the routes are built from; {@code domains} in the configuration's order. */
     public record Dependencies(CommandDispatcher dispatcher, Set<String> commands, SwitchFeed feed, Set<String> domains,
                                AnswerEncoder encoder, Optional<String> adminToken, Limits limits,
                                WebSocketInstaller webSocket, OperatorDirectory operators, WebOrigins origins,
@@ -57,6 +59,9 @@ public final class HttpRoutes {
 
         // POST /{domain}/service/cc/arm/<command>: one mapping per command the server implements
         for (String command : deps.commands()) {
+            if (command.equals(SessionServlet.COMMAND)) {
+                continue; // read with GET: its own route below
+            }
             route(context, API + command,
                     new CommandServlet(API + command, command, deps.dispatcher(), answers, deps.limits(),
                             deps.origins()));
@@ -68,6 +73,8 @@ public final class HttpRoutes {
         // GET /{domain}/service/cc/arm/events: Server-Sent Events, a subscribe read from the query
         route(context, EVENTS, new EventStreamServlet(EVENTS, deps.dispatcher(), answers, deps.origins(),
                 deps.events(), deps.eventEncoder(), deps.eventStreams()));
+        // GET /{domain}/service/cc/arm/session: who the request's session is (a page cannot read its HttpOnly cookie)
+        route(context, SESSION, new SessionServlet(SESSION, deps.dispatcher(), answers, deps.origins()));
         // any other name under the API: 404 unknown_command (after the domain check)
         route(context, API + "{command}",
                 new CommandServlet(API + "{command}", null, deps.dispatcher(), answers, deps.limits(),
@@ -78,6 +85,12 @@ public final class HttpRoutes {
         // PUT, GET, DELETE /admin/domains/{domain}/operators/{id}: the operator directory, through the feed
         route(context, OPERATORS, new OperatorServlet(OPERATORS, admin, deps.domains(), deps.operators(),
                 deps.feed().json(), deps.limits()));
+        // GET /{domain}/workstation/ and its files: the operator's page; GET / leads to the first domain's
+        WorkstationServlet workstation = new WorkstationServlet(WORKSTATION + "/{file}", deps.domains(), answers);
+        route(context, WORKSTATION, workstation);
+        route(context, WORKSTATION + "/", workstation);
+        route(context, WORKSTATION + "/{file}", workstation);
+        route(context, "", new WorkstationServlet.Root(deps.domains().iterator().next()));
         // everything else: 404 not_found
         route(context, "/", new NotFoundServlet(answers));
         return context;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import org.ccarm.callcontrol.Caller;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.ccarm.events.ConversationEvent;
 import org.ccarm.protocol.frame.Frames;
 import org.ccarm.protocol.json.JsonForm;
@@ -50,6 +51,21 @@ class PlainEventJsonTest {
                 at, List.of("ü")).recordedAt("k3j2h1", 43)));
     }
 
+    /** A page groups and places rows by {@code operators}; an operator taken out of a conversation learns none. */
+    @Test
+    void anEventNamesTheConversationsOperatorsExceptToOneTakenOut() {
+        Instant at = Instant.parse("2026-11-25T13:03:39.123Z");
+        ConversationEvent event = ConversationEvent.change("demo", "c1", ConversationEvent.Status.WORKING, null, at,
+                List.of("1001", "1002"), List.of("1003")).recordedAt("k3j2h1", 44);
+        EventEncoder encoder = new EventEncoder();
+        assertEquals("[{\"_name\":\"event\",\"_attributes\":{\"seq\":\"44\",\"epoch\":\"k3j2h1\",\"type\":\"conversation\","
+                + "\"conversation_id\":\"c1\",\"status\":\"working\",\"operators\":\"1001 1002\","
+                + "\"at\":\"2026-11-25T13:03:39.123Z\"}}]", new String(encoder.json(event), StandardCharsets.UTF_8));
+        ConversationEvent toTheOneTakenOut = event.viewFor(Set.of("1003")).orElseThrow();
+        assertNull(encoder.element(toTheOneTakenOut).attributes().get("operators"));
+        assertEquals("released", encoder.element(toTheOneTakenOut).attributes().get("status"));
+    }
+
     private static ConversationEvent event(Random random) {
         ConversationEvent.Type type = ConversationEvent.Type.values()[random.nextInt(3)];
         Instant at = Instant.ofEpochMilli(switch (random.nextInt(4)) {
@@ -67,7 +83,16 @@ class PlainEventJsonTest {
         Caller caller = random.nextInt(3) > 0 ? null
                 : new Caller("sip:" + text(random) + "@trunk.example.com", random.nextBoolean() ? null : text(random));
         return new ConversationEvent("demo", epoch, seq, type, text(random), status,
-                random.nextBoolean() ? null : text(random), at, List.of("1001"), List.of(), random.nextBoolean(), caller);
+                random.nextBoolean() ? null : text(random), at, operators(random), List.of(), random.nextBoolean(), caller);
+    }
+
+    private static List<String> operators(Random random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> List.of();
+            case 1 -> List.of("1001");
+            case 2 -> List.of("1001", "1002", "9001");
+            default -> List.of(text(random), "1001");
+        };
     }
 
     private static String text(Random random) {
