@@ -40,7 +40,7 @@ function showLogin(message) {
   }
   me = null;
   conversations = new Map();
-  desk.reset(false, 0);
+  desk.reset(false, null, 0);
   ui.desk.hidden = true;
   ui.who.hidden = true;
   ui.logout.hidden = true;
@@ -58,7 +58,7 @@ function showDesk(session, serverDate) {
     ? { operator: session.operator_id, supervisor: session.supervisor === 'true', authOff: false }
     : { operator: null, supervisor: true, authOff: true };
   const skew = serverDate ? serverDate - Date.now() : 0;
-  desk.reset(me.supervisor, Math.abs(skew) > 2000 ? skew : 0); // the Date header is to the second
+  desk.reset(me.supervisor, me.operator, Math.abs(skew) > 2000 ? skew : 0); // the Date header is to the second
   conversations = new Map();
   ui.login.hidden = true;
   ui.desk.hidden = false;

@@ -31,16 +31,18 @@ export class Desk {
     this.groups = new Map(); // operator -> group element
     this.flat = null; // the list when not grouped
     this.grouped = false;
+    this.self = null; // the operator whose page this is (not named among the others)
     this.skew = 0; // the server's clock minus this one
   }
 
-  /** Grouped by operator (a supervisor's view, or authentication off) or one list (an operator's own). */
-  reset(grouped, skew) {
+  /** Grouped by operator (a supervisor's view, or authentication off) or one list (the operator self's own). */
+  reset(grouped, self, skew) {
     this.container.replaceChildren();
     this.rows.clear();
     this.groups.clear();
     this.flat = null;
     this.grouped = grouped;
+    this.self = self;
     this.skew = skew;
   }
 
@@ -56,7 +58,10 @@ export class Desk {
         if (!row) {
           row = this.newRow(conversation.id, operator);
           this.rows.set(key, row);
-          this.listFor(operator).append(row);
+          // in the order of their ids, whatever order they arrive in
+          const list = this.listFor(operator);
+          const next = [...list.children].find((other) => other.dataset.conversationId > conversation.id);
+          list.insertBefore(row, next || null);
         }
         this.fill(row, conversation, operator);
       }
@@ -134,7 +139,7 @@ export class Desk {
     const held = conversation.status === 'hold';
     row.classList.toggle('on-hold', held);
     row.querySelector('.caller').textContent = callerText(conversation);
-    const others = conversation.operators.filter((other) => other !== operator);
+    const others = conversation.operators.filter((other) => other !== (operator ?? this.self));
     row.querySelector('.others').textContent = others.length > 0 ? `with ${others.join(', ')}` : '';
     row.querySelector('.status').textContent = held && conversation.heldBy
       ? `${statusWords('hold')} (${conversation.heldBy})` : statusWords(conversation.status);
