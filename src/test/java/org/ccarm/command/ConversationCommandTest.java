@@ -34,8 +34,8 @@ class ConversationCommandTest {
 
     @Test
     void theCatalogDeclaresTheConversationCommandsWithTheFastPathAndTheSessionAndEventCommandsWithout() {
-        assertEquals(Map.of("call_unhold", true, "call_hold", true, "login", false, "logout", false, "subscribe", false,
-                "unsubscribe", false), catalog.canonicalFastPaths());
+        assertEquals(Map.of("call_unhold", true, "call_hold", true, "login", false, "logout", false, "session", false,
+                "subscribe", false, "unsubscribe", false), catalog.canonicalFastPaths());
     }
 
     @Test
