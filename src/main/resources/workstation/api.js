@@ -39,10 +39,15 @@ function readAnswer(status, headers, document) {
   };
 }
 
+/** Longer than any deadline of the server's (a hold re-INVITEs two phones): past it, the answer is not coming. */
+const ANSWER_WITHIN_MILLIS = 15000;
+
 async function exchange(url, options) {
   let response;
   try {
-    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...options });
+    response = await fetch(url, {
+      credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(ANSWER_WITHIN_MILLIS), ...options,
+    });
   } catch (unreachable) {
     return { ok: false, status: 0, reason: 'unreachable', detail: 'the server did not answer', retryAfter: 0 };
   }

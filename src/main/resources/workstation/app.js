@@ -20,6 +20,7 @@ const ENDED = 'Your session has ended (logged out elsewhere, expired, or the ser
 let me = null; // {operator, supervisor, authOff} while the desk is shown
 let conversations = new Map(); // id -> conversation (view.js)
 let stream = null;
+let retryMillis = 1000; // before reopening a refused stream: doubled each time, up to 30 s, reset once live
 const desk = new Desk($('conversations'), act);
 
 function announce(text) {
@@ -27,6 +28,9 @@ function announce(text) {
 }
 
 function showConnection(state) {
+  if (state === 'live') {
+    retryMillis = 1000;
+  }
   ui.connection.hidden = false;
   ui.connection.textContent = state === 'live' ? 'Live' : 'Reconnecting';
   ui.connection.className = `connection ${state}`;
@@ -70,7 +74,7 @@ function showDesk(session, serverDate) {
   ui.deskNote.hidden = !me.authOff;
   ui.deskNote.textContent = 'Authentication is off on this server: anyone who opens this page sees and acts for the '
     + 'whole domain.';
-  showConnection('reconnecting');
+  ui.connection.hidden = true; // until the stream opens, or fails
   ui.deskTitle.focus();
   stream = new LiveStream({ snapshot, change, connection: showConnection, refused, sessionEnded });
   stream.start();
@@ -103,58 +107,70 @@ function change(event) {
   render();
 }
 
-/** The stream was refused: a dead session goes back to the login form; else it resumes shortly. */
+/**
+ * The stream was refused (an HTTP status, not a drop): a dead session goes back to the
+ * login form; else the stream opens again after a while (longer each time, so a refusal
+ * that persists is not asked again and again).
+ */
 async function refused() {
+  const refusedStream = stream;
   const answer = await whoAmI();
-  if (!stream) {
-    return; // logged out meanwhile
+  if (stream !== refusedStream) {
+    return; // logged out, or in again, meanwhile: this is not that page's stream
   }
   if (answer.status === 401) {
     showLogin(ENDED);
-  } else if (answer.ok) {
-    stream.resume();
-  } else {
-    setTimeout(() => stream && refused(), 2000); // unreachable or unavailable: still Reconnecting
+    return;
   }
+  const wait = retryMillis;
+  retryMillis = Math.min(retryMillis * 2, 30000);
+  setTimeout(() => {
+    if (stream === refusedStream) {
+      answer.ok ? refusedStream.resume() : refused();
+    }
+  }, wait);
 }
 
 function sessionEnded() {
   showLogin(ENDED);
 }
 
-/** Hold or Resume from a row: the command names the row's operator (a supervisor's view) or this one. */
+/**
+ * Hold or Resume from a row. The command names the page's operator (an operator's page)
+ * or the row's group's (a supervisor's, or authentication off).
+ */
 async function act(conversation, operator) {
   if (!conversation || conversation.pending) {
     return;
   }
   const holding = conversation.status !== 'hold';
+  const changesBefore = conversation.changes;
   conversation.pending = true;
   conversation.refusal = '';
   render();
-  const actor = operator || me.operator;
+  const actor = operator === null ? me.operator : operator; // '' (a group of nobody): the server's default
   const attributes = { conversation_id: conversation.id };
   if (actor) {
     attributes.operator_id = actor;
   }
   const answer = await command(holding ? 'call_hold' : 'call_unhold', attributes);
-  const now = conversations.get(conversation.id);
   if (answer.status === 401) {
     showLogin(ENDED);
     return;
   }
+  const now = conversations.get(conversation.id);
   if (!now) {
     return; // it ended meanwhile
   }
   now.pending = false;
-  if (answer.ok) {
-    // the event says so too, at once; this keeps the row right if it came first
-    if (holding && now.status !== 'hold') {
-      Object.assign(now, { status: 'hold', heldBy: actor, since: Date.now() + desk.skew });
-    } else if (!holding) {
-      Object.assign(now, { status: 'working', heldBy: null, since: null });
-    }
-  } else {
+  if (!answer.ok) {
     now.refusal = commandRefusal(answer);
+  } else if (now.changes === changesBefore) {
+    // its event has not come yet (it comes at once; the stream may be reconnecting): the answer stands in for
+    // it, until it comes. An event that came first is newer than this answer, and stays.
+    Object.assign(now, holding
+      ? { status: 'hold', heldBy: actor || null, since: Date.now() + desk.skew }
+      : { status: 'working', heldBy: null, since: null });
   }
   render();
 }
@@ -182,8 +198,14 @@ ui.loginForm.addEventListener('submit', async (submitted) => {
 });
 
 ui.logout.addEventListener('click', async () => {
-  await command('logout');
-  showLogin('You have logged out.');
+  const answer = await command('logout');
+  if (answer.ok || answer.status === 401) {
+    showLogin('You have logged out.');
+  } else {
+    announce(`Not logged out: ${commandRefusal(answer)}`); // the session still lives: the desk stays
+    ui.deskNote.hidden = false;
+    ui.deskNote.textContent = `Not logged out: ${commandRefusal(answer)}`;
+  }
 });
 
 setInterval(() => desk.tick(), 500);

@@ -39,11 +39,15 @@ export class LiveStream {
     this.stop();
     const source = new EventSource(eventsUrl(resume));
     this.source = source;
-    source.onopen = () => this.handlers.connection('live');
+    source.onopen = () => {
+      this.pending = null; // a snapshot cut off by a drop starts over
+      this.handlers.connection('live');
+    };
     source.onerror = () => {
       if (this.source !== source) {
         return;
       }
+      this.pending = null;
       this.handlers.connection('reconnecting');
       if (source.readyState === EventSource.CLOSED) {
         // an HTTP error (401, 503...): the browser will not retry on its own

@@ -3,7 +3,11 @@
 
 import { clock, statusWords } from './format.js';
 
-/** A conversation as the page keeps it, made from an event's attributes. */
+/**
+ * A conversation as the page keeps it, made from an event's attributes. `changes` counts
+ * the events it has had (a command's answer may only stand in for an event none beat);
+ * a refusal stays until the conversation changes.
+ */
 export function conversationOf(event, previous) {
   const operators = (event.operators || '').split(' ').filter(Boolean);
   return {
@@ -15,9 +19,12 @@ export function conversationOf(event, previous) {
     caller: event.caller || (previous ? previous.caller : null),
     callerName: event.caller_name || (previous ? previous.callerName : null),
     pending: previous ? previous.pending : false,
-    refusal: previous ? previous.refusal : '',
+    refusal: previous && previous.status === event.status ? previous.refusal : '',
+    changes: previous ? previous.changes + 1 : 0,
   };
 }
+
+let lastElementId = 0; // ids for aria-describedby: from a counter, as conversation ids may hold any character
 
 export class Desk {
   /**
@@ -120,7 +127,7 @@ export class Desk {
     const row = element('li', 'row');
     row.dataset.conversationId = id;
     const label = element('div', 'who-called');
-    label.id = `label-${operator ?? ''}-${id}`;
+    label.id = `conversation-label-${++lastElementId}`;
     label.append(element('span', 'caller'), element('span', 'conversation-id', id), element('span', 'others'));
     const state = element('div', 'state');
     state.append(element('span', 'status'), element('span', 'timer'));
@@ -147,7 +154,8 @@ export class Desk {
     row.querySelector('.timer').textContent = '';
     const button = row.querySelector('button');
     button.textContent = held ? 'Resume' : 'Hold';
-    button.disabled = conversation.pending;
+    // aria-disabled, not disabled: a disabled button loses the keyboard's focus, and the operator its place
+    button.setAttribute('aria-disabled', String(conversation.pending));
     button.setAttribute('aria-busy', String(conversation.pending));
     const refusal = row.querySelector('.refusal');
     if (refusal.textContent !== conversation.refusal) {

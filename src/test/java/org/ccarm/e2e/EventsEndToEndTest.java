@@ -198,7 +198,7 @@ class EventsEndToEndTest {
             SERVER.store().apply(new ConversationKey("demo", id), new Transition.PlaceHold(Optional.empty(), Instant.now()));
             String frame = subscriber.frames.receive();
             Map<String, String> event = EventFrames.event(frame); // checks the header
-            assertEquals(List.of("seq", "epoch", "type", "conversation_id", "status", "operator_id", "at"),
+            assertEquals(List.of("seq", "epoch", "type", "conversation_id", "status", "operator_id", "operators", "at"),
                     List.copyOf(event.keySet()));
             assertTrue(frame.substring(48).startsWith("[{\"_name\":\"event\",\"_attributes\":{\"seq\":\""), frame);
         }

@@ -140,6 +140,6 @@ class JsonFormEndToEndTest {
         assertEquals("[{\"_name\":\"out\",\"_attributes\":{\"xmlns:xs\":\"http://www.w3.org/2001/XMLSchema-instance\","
                 + "\"xs:noNamespaceSchemaLocation\":\"error.xsd\"},\"_content\":[{\"_name\":\"error\",\"_attributes\":"
                 + "{\"cmd\":\"no_such\",\"reason\":\"unknown_command\"},\"_content\":[\"command no_such is not known; known commands: "
-                + "call_unhold, call_hold, login, logout, subscribe, unsubscribe\"]}]}]", unknown.asString());
+                + "call_unhold, call_hold, login, logout, session, subscribe, unsubscribe\"]}]}]", unknown.asString());
     }
 }

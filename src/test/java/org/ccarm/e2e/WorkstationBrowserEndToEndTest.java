@@ -139,8 +139,12 @@ class WorkstationBrowserEndToEndTest {
         browser.screenshot("operator-on-hold");
         System.out.printf("workstation: Hold shown %d ms after the click%n", held);
 
-        page.actionButton(page.row(mine)).click();
+        // Resume from the keyboard: the focus stays on the row's button throughout
+        browser.script("arguments[0].focus()", page.actionButton(page.row(mine)));
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
         page.awaitRow(mine, "Talking", "the row shows it resumed");
+        assertEquals(page.actionButton(page.row(mine)), browser.driver().switchTo().activeElement(),
+                "the keyboard's place is kept");
         assertEquals("Hold", page.actionButton(page.row(mine)).getText());
         assertFalse(SERVER.stored("demo", mine).isOnHold(), "the server released it");
         assertEquals("", page.timer(page.row(mine)), "no timer while talking");

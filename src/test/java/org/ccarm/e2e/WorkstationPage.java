@@ -106,6 +106,14 @@ final class WorkstationPage {
         return row.findElement(By.className("refusal")).getText();
     }
 
+    /**
+     * Whether the row's command is in flight: its button says it is disabled
+     * ({@code aria-disabled}; a {@code disabled} button would lose the keyboard's focus).
+     */
+    boolean inFlight(WebElement row) {
+        return "true".equals(actionButton(row).getDomAttribute("aria-disabled"));
+    }
+
     WebElement actionButton(WebElement row) {
         return row.findElement(By.tagName("button"));
     }

@@ -51,6 +51,9 @@ class WorkstationPageEndToEndTest {
         Response root = SERVER.request().redirects().follow(false).get("/");
         assertEquals(302, root.statusCode());
         assertEquals("/demo/workstation/", root.header("Location"));
+        Response posted = SERVER.request().redirects().follow(false).post("/");
+        assertEquals(405, posted.statusCode());
+        assertEquals("GET, HEAD", posted.header("Allow"));
         Response noSlash = SERVER.request().redirects().follow(false).get("/other/workstation");
         assertEquals(301, noSlash.statusCode());
         assertEquals("/other/workstation/", noSlash.header("Location"), "the page's relative links need the slash");
@@ -77,6 +80,9 @@ class WorkstationPageEndToEndTest {
         // 304 for a file the browser has
         String etag = index.header("ETag");
         assertEquals(304, SERVER.request().header("If-None-Match", etag).get("/demo/workstation/").statusCode());
+        assertEquals(304, SERVER.request().header("If-None-Match", "\"other\", W/" + etag).get("/demo/workstation/")
+                .statusCode(), "a weak tag in a list, as a proxy that compressed it sends back");
+        assertEquals(200, SERVER.request().header("If-None-Match", "\"other\"").get("/demo/workstation/").statusCode());
     }
 
     @Test
@@ -98,7 +104,9 @@ class WorkstationPageEndToEndTest {
 
     @Test
     void onlyThePagesOwnFilesExist() {
-        assertNotFound(SERVER.request().get("/demo/workstation/secret.txt"), "not_found");
+        Response missing = SERVER.request().get("/demo/workstation/secret.txt");
+        assertNotFound(missing, "not_found");
+        assertSecurityHeaders(missing);
         assertNotFound(SERVER.request().get("/demo/workstation/%2e%2e%2fconfig%2fserver.properties"), null);
         assertNotFound(SERVER.request().get("/demo/workstation/sub/index.html"), "not_found");
         assertNotFound(SERVER.request().get("/nowhere/workstation/"), "not_found");

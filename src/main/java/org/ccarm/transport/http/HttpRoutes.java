@@ -90,7 +90,7 @@ public final class HttpRoutes {
         route(context, WORKSTATION, workstation);
         route(context, WORKSTATION + "/", workstation);
         route(context, WORKSTATION + "/{file}", workstation);
-        route(context, "", new WorkstationServlet.Root(deps.domains().iterator().next()));
+        route(context, "", new WorkstationServlet.Root(deps.domains().iterator().next(), answers));
         // everything else: 404 not_found
         route(context, "/", new NotFoundServlet(answers));
         return context;

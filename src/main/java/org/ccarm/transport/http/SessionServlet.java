@@ -14,6 +14,7 @@ import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.WireFormat;
 import org.ccarm.transport.WebOrigins;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /<DOMAIN>/service/cc/arm/session}: the {@code session} command without a
@@ -50,11 +51,25 @@ final class SessionServlet extends HttpServlet {
         } else {
             // the session is being looked up in a store on the network: no thread waits for it
             AsyncCycles.hold(request);
-            admission.whenComplete((admitted, failure) -> answer(request, response, admitted != null
-                    ? answerOf(admitted)
-                    : Answer.error(COMMAND, true, ErrorReason.INTERNAL_ERROR,
-                            "the server failed to carry out the command; it has been logged"), format));
+            admission.whenComplete((admitted, failure) -> {
+                Answer answer;
+                try {
+                    answer = admitted != null ? answerOf(admitted) : internalError();
+                } catch (RuntimeException e) {
+                    // a bug: answered rather than left open (this async cycle has no timeout)
+                    LoggerFactory.getLogger(SessionServlet.class).warn("the session query failed after its admission", e);
+                    answer = admitted instanceof CommandDispatcher.Admitted a
+                            ? a.refuse(ErrorReason.INTERNAL_ERROR, INTERNAL_ERROR) : internalError();
+                }
+                answer(request, response, answer, format);
+            });
         }
+    }
+
+    private static final String INTERNAL_ERROR = "the server failed to carry out the command; it has been logged";
+
+    private static Answer internalError() {
+        return Answer.error(COMMAND, true, ErrorReason.INTERNAL_ERROR, INTERNAL_ERROR);
     }
 
     private static Answer answerOf(Admission admission) {

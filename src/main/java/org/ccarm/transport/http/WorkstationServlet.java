@@ -59,6 +59,7 @@ final class WorkstationServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        securityHeaders(response); // on every answer of the page's paths, refusals and redirects too
         Map<String, String> path = params.of(request);
         String domain = path.get("domain");
         if (!domains.contains(domain)) {
@@ -84,10 +85,9 @@ final class WorkstationServlet extends HttpServlet {
             notFound(response, "the workstation has no file " + name);
             return;
         }
-        securityHeaders(response);
         response.setHeader("Cache-Control", "no-cache"); // asked again each time: a new jar's page is seen at once
         response.setHeader("ETag", file.etag());
-        if (file.etag().equals(request.getHeader("If-None-Match"))) {
+        if (matches(request.getHeader("If-None-Match"), file.etag())) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
@@ -96,6 +96,23 @@ final class WorkstationServlet extends HttpServlet {
         if ("GET".equals(method)) {
             response.getOutputStream().write(file.bytes());
         }
+    }
+
+    /**
+     * Whether {@code If-None-Match} names this ETag: {@code *}, or a list of tags, weak
+     * ones ({@code W/"..."}, as a proxy that compressed the file sends back) included.
+     */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String candidate = tag.strip();
+            if (candidate.equals("*") || candidate.equals(etag) || candidate.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What every answer of the page carries: nothing from elsewhere, no framing, no sniffing, no referrer. */
@@ -140,13 +157,22 @@ final class WorkstationServlet extends HttpServlet {
     static final class Root extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final String target;
+        private final transient HttpAnswers answers;
 
-        Root(String firstDomain) {
+        Root(String firstDomain, HttpAnswers answers) {
             this.target = pageOf(firstDomain);
+            this.answers = answers;
         }
 
         @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) {
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String method = request.getMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                response.setHeader("Allow", "GET, HEAD");
+                answers.write(response, Answer.error(Answer.UNKNOWN_CMD, false, ErrorReason.METHOD_NOT_ALLOWED,
+                        "/ takes GET (it leads to the workstation page), not " + method), WireFormat.XML);
+                return;
+            }
             response.setHeader("Location", target);
             response.setStatus(HttpServletResponse.SC_FOUND);
         }
