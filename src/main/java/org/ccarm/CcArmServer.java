@@ -40,6 +40,7 @@ import org.ccarm.feed.Fixtures;
 import org.ccarm.feed.OperatorDirectory;
 import org.ccarm.feed.SwitchFeed;
 import org.ccarm.logging.AuditDurability;
+import org.ccarm.logging.AuditTrail;
 import org.ccarm.metrics.MeteredConversationStore;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.protocol.codec.AnswerEncoder;
@@ -172,7 +173,8 @@ public final class CcArmServer implements AutoCloseable {
 
     private static CcArmServer start(ServerConfig config, ConversationStore plainStore, AuthStore authStore, Clock clock,
                                      StartedSoFar started) throws Exception {
-        AuditDurability.parse(config.auditDurability()).applyToAuditTrail();
+        AuditDurability durability = AuditDurability.parse(config.auditDurability());
+        durability.applyToAuditTrail();
         // in the configuration's order: GET / leads to the first domain's workstation
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
@@ -185,7 +187,8 @@ public final class CcArmServer implements AutoCloseable {
                 ? Metrics.enabled(domains, CommandCatalog.standard(plainStore, authentication, outcome -> { }).names())
                 : Metrics.disabled(), Metrics::close);
         ConversationStore store = MeteredConversationStore.around(plainStore, metrics);
-        AuditLog audit = new AuditLog();
+        // synced: fails closed (changes refused while the trail cannot be written); batched: failures counted and logged
+        AuditLog audit = new AuditLog(durability == AuditDurability.SYNCED, AuditTrail::writable, AuditTrail::lastLineKept);
         ConversationJson conversationJson = new ConversationJson(clock);
         OperatorDirectory operators = new OperatorDirectory(authentication, audit);
         Fixtures fixtures = new Fixtures(config.domains(), new FixtureLoader(conversationJson), store, operators);
@@ -331,14 +334,19 @@ public final class CcArmServer implements AutoCloseable {
         return TimeUnit.MILLISECONDS.toNanos(Math.min(PING_SECONDS * 1000, auth.idleMillis() / 3));
     }
 
-    /** Ready for traffic: not stopping, the store answers within its timeout, and it has its fixtures. */
+    /**
+     * Ready for traffic: not stopping, the store answers within its timeout, it has its
+     * fixtures, and the audit trail can be written (whatever its durability).
+     */
     private static Readiness readiness(CommandDispatcher dispatcher, ConversationStore store, Fixtures fixtures) {
         boolean reachable = store.isReachable();
         boolean restoring = fixtures.restoring();
+        boolean auditWritable = AuditTrail.writable();
         return new Readiness(Map.of(
                 "accepting", new Readiness.Check(dispatcher.isAccepting(), dispatcher.isAccepting() ? "yes" : "shutting_down"),
                 "store", new Readiness.Check(reachable && !restoring, !reachable ? "unreachable"
-                        : restoring ? "restoring_lost_data" : "up")));
+                        : restoring ? "restoring_lost_data" : "up"),
+                "audit", new Readiness.Check(auditWritable, auditWritable ? "up" : "cannot_write")));
     }
 
     private void drain() {

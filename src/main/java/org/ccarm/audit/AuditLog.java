@@ -1,5 +1,6 @@
 package org.ccarm.audit;
 
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,41 @@ public final class AuditLog {
 
     private static final Logger AUDIT = LoggerFactory.getLogger("audit");
 
-    public void record(AuditEntry entry) {
+    private final boolean synced;
+    private final BooleanSupplier writable;
+    private final BooleanSupplier lastLineKept;
+
+    /**
+     * An audit that fails closed when {@code synced}: changes are refused while the trail
+     * cannot be written ({@code writable}), and a change whose own line did not reach the
+     * disk ({@code lastLineKept}, asked on the thread that recorded it) is told so.
+     */
+    public AuditLog(boolean synced, BooleanSupplier writable, BooleanSupplier lastLineKept) {
+        this.synced = synced;
+        this.writable = writable;
+        this.lastLineKept = lastLineKept;
+    }
+
+    /** An audit that never refuses (tests, tools): its lines are queued, and a failure only counted. */
+    public AuditLog() {
+        this(false, () -> true, () -> true);
+    }
+
+    /**
+     * Whether a change may be made now: false only when the audit is synced and its trail
+     * cannot be written (a change whose line cannot be kept is refused before it is made).
+     */
+    public boolean acceptsChanges() {
+        return !synced || writable.getAsBoolean();
+    }
+
+    /**
+     * Writes the entry's line; false when the audit is synced and the line did not reach
+     * the disk (it is kept to be tried again, but the answer must not promise it).
+     */
+    public boolean record(AuditEntry entry) {
         if (!AUDIT.isInfoEnabled()) {
-            return;
+            return true;
         }
         StringBuilder line = new StringBuilder(192);
         line.append("domain=");
@@ -53,5 +86,6 @@ public final class AuditLog {
                 .append(" request=");
         AuditValue.append(entry.requestId(), line);
         AUDIT.info(line.toString());
+        return !synced || lastLineKept.getAsBoolean();
     }
 }

@@ -27,7 +27,7 @@ public sealed interface TransitionResult {
      */
     record Refused(Refusal refusal, String detail, String actingOperator, long version) implements TransitionResult {}
 
-    static TransitionResult noSuchConversation(ConversationKey key) {
+    public static TransitionResult noSuchConversation(ConversationKey key) {
         return new Refused(Refusal.NO_SUCH_CONVERSATION,
                 "conversation " + key.conversationId() + " does not exist in domain " + key.domain(), null, 0);
     }

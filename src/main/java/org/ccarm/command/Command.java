@@ -46,6 +46,24 @@ public interface Command<A> {
      */
     CompletionStage<Outcome> executeLater(A arguments, CommandContext context);
 
+    /**
+     * Whether the command changes something (a conversation, a session): with a synced
+     * audit that cannot be written, such a command is refused before it changes anything.
+     */
+    default boolean changes() {
+        return true;
+    }
+
+    /**
+     * The outcome of a call that would change something while the audit cannot record it:
+     * refused {@code audit_unavailable} without changing anything. A command whose rules can
+     * be read without changing anything checks them first (a call they refuse is answered
+     * as always), and is refused only if it would have changed something.
+     */
+    default CompletionStage<Outcome> refuseUnaudited(A arguments, CommandContext context) {
+        return CompletableFuture.completedFuture(Outcome.auditUnavailable(null, null));
+    }
+
     /** A command whose outcome is known at once: it never waits on the network. */
     interface AtOnce<A> extends Command<A> {
 

@@ -75,6 +75,30 @@ public final class ConversationCommand implements Command<ConversationArguments>
         });
     }
 
+    /**
+     * The rules first, on a read that changes nothing: a call they refuse is answered as
+     * always (403); one they would let through is refused {@code audit_unavailable}.
+     */
+    @Override
+    public CompletionStage<Outcome> refuseUnaudited(ConversationArguments arguments, CommandContext context) {
+        ConversationKey key = key(arguments, context);
+        Transition transition = rule.transitionFor(arguments, context);
+        return store.findLater(key).handle((found, failure) -> {
+            if (failure != null) {
+                Optional<StoreUnavailableException> unavailable = StoreUnavailableException.in(failure);
+                if (unavailable.isPresent()) {
+                    return unavailable(arguments, unavailable.get());
+                }
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            TransitionResult result = found.map(transition::applyTo).orElseGet(() -> TransitionResult.noSuchConversation(key));
+            if (result instanceof TransitionResult.Applied applied) {
+                return Outcome.auditUnavailable(arguments.conversationId(), applied.actingOperator());
+            }
+            return outcomeOf(arguments, result);
+        });
+    }
+
     private static ConversationKey key(ConversationArguments arguments, CommandContext context) {
         return new ConversationKey(context.domain(), arguments.conversationId());
     }

@@ -92,6 +92,11 @@ public final class EventCommands {
         }
 
         @Override
+        public boolean changes() {
+            return false; // a subscription is the connection's, not the trail's
+        }
+
+        @Override
         public boolean canonicalFastPath() {
             return false;
         }
@@ -129,6 +134,11 @@ public final class EventCommands {
         @Override
         public String name() {
             return "unsubscribe";
+        }
+
+        @Override
+        public boolean changes() {
+            return false; // a subscription is the connection's, not the trail's
         }
 
         @Override

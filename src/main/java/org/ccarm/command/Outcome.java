@@ -40,6 +40,15 @@ public record Outcome(ErrorReason refusal, String detail, String conversationId,
                 0, null, null, 0);
     }
 
+    /** How long a client refused for the audit waits: the appender tries the file again every second. */
+    static final long AUDIT_RETRY_SECONDS = 1;
+
+    /** Refused before any change: the audit trail cannot record one now. */
+    public static Outcome auditUnavailable(String conversationId, String actingOperator) {
+        return refused(ErrorReason.AUDIT_UNAVAILABLE, "the audit trail cannot be written now (audit.durability=synced): "
+                + "nothing was changed; try again shortly", conversationId, actingOperator, 0).retryAfter(AUDIT_RETRY_SECONDS);
+    }
+
     /** The same refusal, telling the client to wait {@code seconds} before it tries again. */
     public Outcome retryAfter(long seconds) {
         return new Outcome(refusal, detail, conversationId, actingOperator, version, seq, reply, session, seconds);

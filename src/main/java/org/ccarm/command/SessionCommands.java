@@ -191,6 +191,11 @@ public final class SessionCommands {
         }
 
         @Override
+        public boolean changes() {
+            return false;
+        }
+
+        @Override
         public boolean canonicalFastPath() {
             return false;
         }

@@ -324,16 +324,17 @@ public final class CommandDispatcher {
      * strangers cannot push the trail of changes out of the kept files. With authentication
      * off there is no session to tell strangers by: every call is audited, as before.
      */
-    private void audit(Call call, Answer answer, Outcome outcome, String sessionOperator) {
+    /** Writes the call's line where it belongs (see above); false when a synced line did not reach the disk. */
+    private boolean audit(Call call, Answer answer, Outcome outcome, String sessionOperator) {
         long nanos = System.nanoTime() - call.startNanos();
         metrics.commandAnswered(call.domain(), call.command(), call.transport(), answer.status(), nanos);
         if (!audited(outcome, sessionOperator)) {
             ANONYMOUS_REFUSALS.warn(answer.outcome(), "refused calls without a session, not audited (the last: "
                     + call.transport() + " " + answer.status() + " " + answer.outcome() + ", request " + call.requestId() + ")",
                     null);
-            return;
+            return true;
         }
-        audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
+        return audit.record(new AuditEntry(call.transport(), call.domain(), call.command(),
                 outcome == null ? null : outcome.conversationId(), outcome == null ? 0 : outcome.version(),
                 outcome == null ? 0 : outcome.seq(),
                 outcome == null ? null : outcome.actingOperator(), answer.outcome(), answer.status(), nanos / 1_000,
@@ -421,7 +422,13 @@ public final class CommandDispatcher {
 
         private Answer finish(Outcome outcome, Answer answer) {
             metrics.commandCompleted();
-            audit(call, answer, outcome, session.map(Session::operatorId).orElse(null));
+            boolean kept = audit(call, answer, outcome, session.map(Session::operatorId).orElse(null));
+            if (!kept && outcome != null && outcome.isDone() && command.changes()) {
+                // synced, and this change's own line did not reach the disk: the answer must not promise it
+                return Answer.error(call.command(), true, ErrorReason.AUDIT_UNAVAILABLE, "the change was made, but its "
+                        + "audit line could not be written to disk (audit.durability=synced); the line is kept to be "
+                        + "written again, and further changes are refused until the trail can be written");
+            }
             return answer;
         }
 
@@ -450,8 +457,14 @@ public final class CommandDispatcher {
         return Answer.ok(call.command(), outcome.reply(), outcome.session());
     }
 
-    private static <A> CompletionStage<Outcome> runLater(Command<A> command, CommandInput input, CommandContext context)
+    /**
+     * Runs the command; one that would change something while a synced audit cannot be
+     * written is refused instead, its rules checked first where it can ({@link Command#refuseUnaudited}).
+     */
+    private <A> CompletionStage<Outcome> runLater(Command<A> command, CommandInput input, CommandContext context)
             throws ProtocolException {
-        return command.executeLater(command.arguments(input), context);
+        A arguments = command.arguments(input);
+        return command.changes() && !audit.acceptsChanges() ? command.refuseUnaudited(arguments, context)
+                : command.executeLater(arguments, context);
     }
 }

@@ -29,6 +29,26 @@ public final class AuditTrail {
         return appenders().stream().mapToInt(BatchingFileAppender::queueDepth).sum();
     }
 
+    /** Whether every audit file can be written: false from a failed write until one succeeds. */
+    public static boolean writable() {
+        return appenders().stream().noneMatch(BatchingFileAppender::failing);
+    }
+
+    /** Whether the calling thread's last synced audit line reached the disk. */
+    public static boolean lastLineKept() {
+        return BatchingFileAppender.lastLineKept();
+    }
+
+    /** Writes that failed since start. */
+    public static double writeFailures() {
+        return appenders().stream().mapToLong(BatchingFileAppender::writeFailures).sum();
+    }
+
+    /** Lines given up because too many waited for the file to take them again. */
+    public static double linesLost() {
+        return appenders().stream().mapToLong(BatchingFileAppender::linesLost).sum();
+    }
+
     /** Lines written to the file since start. */
     public static double linesWritten() {
         return appenders().stream().mapToLong(BatchingFileAppender::linesWritten).sum();

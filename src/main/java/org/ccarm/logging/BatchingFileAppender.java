@@ -45,9 +45,25 @@ import java.util.concurrent.locks.LockSupport;
  * writer rotates between batches only, so a line is never split, and the queue keeps
  * taking lines meanwhile, so none is lost. (Logback's rolling policies belong to its
  * RollingFileAppender, whose per-event locking and flushing this appender exists to
- * avoid.)
+ * avoid.) A file that is not a regular file (a device, a pipe) is never rotated.
+ *
+ * <p>A write that fails (a full disk, an I/O error) is not a line dropped as if it were on
+ * disk: the appender is {@link #failing()} until a write succeeds again, keeps the lines
+ * it could not write (up to {@link #MAX_RETAINED} of them, the rest counted as lost) and
+ * tries them again every second, before anything newer; the file is cut back to its last
+ * whole line first, so a half-written batch leaves no broken line. A synced caller whose
+ * line failed learns it from {@link #lastLineKept()}; failures are counted and logged at
+ * most once a minute.
  */
 public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    /** The most lines kept for another try while the file cannot be written. */
+    static final int MAX_RETAINED = 100_000;
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final RateLimitedLog FAILURES = new RateLimitedLog(
+            org.slf4j.LoggerFactory.getLogger(BatchingFileAppender.class), 1, TimeUnit.MINUTES);
+    /** Whether the calling thread's last synced line reached the disk. */
+    private static final ThreadLocal<Boolean> LAST_LINE_KEPT = ThreadLocal.withInitial(() -> Boolean.TRUE);
 
     private String file;
     private Encoder<ILoggingEvent> encoder;
@@ -63,17 +79,24 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     private Thread writer;
     private volatile boolean running;
     private Path path;
+    private boolean regularFile; // false for a device or a pipe: never rotated, never cut back
     private AuditFiles files;
     private long size; // bytes in the current file; the writer's only
     private LocalDate openedOn;
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
+    private final AtomicLong linesLost = new AtomicLong();
+    private volatile boolean failing;
+    private final List<Line> retained = new ArrayList<>(); // the writer's only: lines a failed write left
+    private long lastTry; // when the writer last tried the retained lines (nanoTime)
     private ExecutorService compressor;
 
-    /** A queued line; in synced mode its caller waits until the writer marks it written. */
+    /** A queued line; in synced mode its caller waits until the writer marks it written (or failed). */
     private static final class Line {
         final byte[] bytes;
         final Thread waiter; // null: nobody waits
         volatile boolean onDisk;
+        volatile boolean failed;
 
         Line(byte[] bytes, Thread waiter) {
             this.bytes = bytes;
@@ -118,6 +141,24 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
 
     long linesWritten() {
         return written.get();
+    }
+
+    /** Whether the last write failed (and no write has succeeded since). */
+    boolean failing() {
+        return failing;
+    }
+
+    long writeFailures() {
+        return writeFailures.get();
+    }
+
+    long linesLost() {
+        return linesLost.get();
+    }
+
+    /** Whether the calling thread's last synced line reached the disk (true in batched mode). */
+    static boolean lastLineKept() {
+        return LAST_LINE_KEPT.get();
     }
 
     /** {@code batched} or {@code synced}; also set by the server from {@code audit.durability}. */
@@ -172,14 +213,16 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         }
         if (synced) {
             if (!running) {
+                LAST_LINE_KEPT.set(Boolean.TRUE);
                 return; // stopping: the final drain writes it
             }
             LockSupport.unpark(writer); // a waiting caller is worth a write now
             boolean interrupted = false;
-            while (!line.onDisk && isStarted()) {
+            while (!line.onDisk && !line.failed && isStarted()) {
                 LockSupport.park(this);
                 interrupted |= Thread.interrupted();
             }
+            LAST_LINE_KEPT.set(line.onDisk);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -192,18 +235,25 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis));
             drain(batch);
         }
+        lastTry = System.nanoTime() - RETRY_NANOS; // stopping: one last try of what a failure left
         drain(batch);
     }
 
     private void open() throws IOException {
         out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        regularFile = Files.isRegularFile(path);
         size = out.size();
         openedOn = LocalDate.now(ZoneOffset.UTC);
     }
 
-    /** Between batches: a new file when this batch would overfill the current one, or a new day began. */
+    /**
+     * Between batches: a new file when this batch would overfill the current one, or a new
+     * day began. Never a device or a pipe ({@code /dev/full}, {@code /dev/stdout}): renaming
+     * one would replace it with a file.
+     */
     private void rotateIfDue(long batchBytes) {
-        if (size == 0 || (size + batchBytes <= maxFileSize && LocalDate.now(ZoneOffset.UTC).equals(openedOn))) {
+        if (size == 0 || (size + batchBytes <= maxFileSize && LocalDate.now(ZoneOffset.UTC).equals(openedOn))
+                || !regularFile) {
             return;
         }
         try {
@@ -232,34 +282,112 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     }
 
     private void drain(List<Line> batch) {
+        if (!retained.isEmpty()) {
+            long now = System.nanoTime();
+            if (now - lastTry < RETRY_NANOS) {
+                // still failing: what comes meanwhile waits behind the retained lines (a synced caller is told now)
+                take(batch);
+                return;
+            }
+            lastTry = now;
+            List<Line> again = new ArrayList<>(retained);
+            retained.clear();
+            if (!write(again)) {
+                take(batch);
+                return;
+            }
+        }
         while (queue.drainTo(batch) > 0) {
-            boolean synced = false;
-            try {
-                ByteBuffer[] buffers = new ByteBuffer[batch.size()];
-                long bytes = 0;
-                for (int i = 0; i < buffers.length; i++) {
-                    Line line = batch.get(i);
-                    buffers[i] = ByteBuffer.wrap(line.bytes);
-                    bytes += line.bytes.length;
-                    synced |= line.waiter != null;
-                }
-                rotateIfDue(bytes);
-                writeFully(buffers);
-                size += bytes;
-                written.addAndGet(buffers.length);
-                if (synced) {
-                    out.force(false);
-                }
-            } catch (IOException e) {
-                addError("cannot write to " + file, e);
-            }
-            for (Line line : batch) {
-                if (line.waiter != null) {
-                    line.onDisk = true;
-                    LockSupport.unpark(line.waiter);
-                }
-            }
+            boolean ok = write(batch);
             batch.clear();
+            if (!ok) {
+                lastTry = System.nanoTime();
+                return;
+            }
+        }
+    }
+
+    /** Moves what is queued behind the retained lines, telling synced callers at once that their line failed. */
+    private void take(List<Line> batch) {
+        queue.drainTo(batch);
+        for (Line line : batch) {
+            retain(line);
+            release(line, false);
+        }
+        batch.clear();
+    }
+
+    private void retain(Line line) {
+        if (retained.size() < MAX_RETAINED) {
+            retained.add(line);
+        } else {
+            linesLost.incrementAndGet();
+        }
+    }
+
+    /**
+     * Writes one batch (forced to the device when a synced caller waits for it); false when
+     * the write failed, its lines then retained and the file cut back to its last whole line.
+     */
+    private boolean write(List<Line> batch) {
+        boolean synced = false;
+        boolean ok;
+        ByteBuffer[] buffers = new ByteBuffer[batch.size()];
+        long bytes = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            Line line = batch.get(i);
+            buffers[i] = ByteBuffer.wrap(line.bytes);
+            bytes += line.bytes.length;
+            synced |= line.waiter != null;
+        }
+        try {
+            if (!out.isOpen()) {
+                open(); // a rotation that could not open its new file left none
+            }
+            rotateIfDue(bytes);
+            writeFully(buffers);
+            if (synced) {
+                out.force(false);
+            }
+            size += bytes;
+            written.addAndGet(buffers.length);
+            failing = false;
+            ok = true;
+        } catch (IOException e) {
+            ok = false;
+            failing = true;
+            writeFailures.incrementAndGet();
+            FAILURES.warn("audit-write", "cannot write the audit trail to " + file + " (" + e + "): " + batch.size()
+                    + " lines kept to try again every second; with audit.durability=synced changes are refused meanwhile",
+                    null);
+            cutBack();
+            batch.forEach(this::retain);
+        }
+        for (Line line : batch) {
+            release(line, ok);
+        }
+        return ok;
+    }
+
+    private static void release(Line line, boolean onDisk) {
+        if (line.waiter != null) {
+            if (onDisk) {
+                line.onDisk = true;
+            } else {
+                line.failed = true;
+            }
+            LockSupport.unpark(line.waiter);
+        }
+    }
+
+    /** After a failed write: the file back to its last whole line (a device has no size to cut: nothing to do). */
+    private void cutBack() {
+        try {
+            if (regularFile && out.isOpen() && out.size() > size) {
+                out.truncate(size);
+            }
+        } catch (IOException e) {
+            // the next write tries again from wherever the file ends
         }
     }
 

@@ -84,6 +84,10 @@ public final class Metrics implements AutoCloseable {
                 .description("audit lines queued, not yet written").register(registry);
         FunctionCounter.builder("ccarm.audit.lines.written", this, m -> AuditTrail.linesWritten())
                 .description("audit lines written to the file").register(registry);
+        FunctionCounter.builder("ccarm.audit.write.failures", this, m -> AuditTrail.writeFailures())
+                .description("writes of the audit file that failed (a full disk, an I/O error)").register(registry);
+        FunctionCounter.builder("ccarm.audit.lines.lost", this, m -> AuditTrail.linesLost())
+                .description("audit lines given up: too many waited for a failing file").register(registry);
     }
 
     /** Meters kept and scraped, for a server serving these domains and commands. */

@@ -66,6 +66,13 @@ public enum ErrorReason {
      * says the outcome is unknown: a retry gets the honest answer.
      */
     STORE_UNAVAILABLE("store_unavailable", 503),
+    /**
+     * With {@code audit.durability=synced}, the audit trail cannot be written (a full disk,
+     * an I/O error): a change is refused before it is made, or, when its own line failed
+     * after it was made, answered so with a detail saying the change was made
+     * ({@code Retry-After}).
+     */
+    AUDIT_UNAVAILABLE("audit_unavailable", 503),
     /** Every password check is busy (logins queue on a small pool of their own): try again ({@code Retry-After}). */
     LOGINS_BUSY("logins_busy", 503),
     /** The server is stopping: new commands go to another instance. */

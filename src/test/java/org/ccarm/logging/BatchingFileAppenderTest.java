@@ -1,19 +1,23 @@
 package org.ccarm.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.ccarm.testing.Await;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,5 +224,65 @@ class BatchingFileAppenderTest {
         unconfigured.setContext(context);
         unconfigured.start();
         assertTrue(!unconfigured.isStarted());
+    }
+
+    /** A device that refuses every write: the appender says it is failing, a synced caller learns its line failed. */
+    @Test
+    void aFileThatRefusesWritesIsReportedNotDroppedAsIfWritten() {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "no /dev/full here");
+        Logger logger = logger(full, 64);
+        appender.setDurability(AuditDurability.SYNCED);
+        logger.info("a change's line");
+        assertFalse(BatchingFileAppender.lastLineKept(), "the synced caller is told its line did not reach the disk");
+        assertTrue(appender.failing());
+        assertTrue(appender.writeFailures() >= 1);
+        assertEquals(0, appender.linesWritten());
+        appender.setDurability(AuditDurability.BATCHED);
+        logger.info("a batched line"); // queued; its failure is counted, not thrown at the caller
+        appender.stop();
+        assertTrue(Files.exists(full) && !Files.isRegularFile(full), "a device is never rotated away");
+    }
+
+    /**
+     * A filesystem that fills up: writes fail, the lines are kept and no broken line is
+     * left; once there is room again the kept lines are written, in order, and the
+     * appender recovers by itself. Needs a small tmpfs (mount, as root); skipped elsewhere.
+     */
+    @Test
+    void aFullFilesystemKeepsTheLinesAndRecoversWhenThereIsRoomAgain() throws Exception {
+        Path mount = dir.resolve("small");
+        Files.createDirectories(mount);
+        Process mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        Assumptions.assumeTrue(mounted.waitFor() == 0, "cannot mount a small tmpfs here (needs root)");
+        try {
+            Path filler = mount.resolve("filler");
+            Logger logger = logger(mount.resolve("audit.log"), 1_024);
+            appender.setDurability(AuditDurability.SYNCED);
+            logger.info("before it filled up");
+            assertTrue(BatchingFileAppender.lastLineKept());
+            try (var out = Files.newOutputStream(filler)) {
+                byte[] block = new byte[4096];
+                while (true) {
+                    out.write(block); // until the filesystem is full
+                }
+            } catch (java.io.IOException full) {
+                // full now
+            }
+            String longLine = "x".repeat(8_000);
+            logger.info("while full " + longLine);
+            assertFalse(BatchingFileAppender.lastLineKept(), "no room: the line did not reach the disk");
+            assertTrue(appender.failing());
+            Files.delete(filler);
+            Await.until(() -> !appender.failing(), Duration.ofSeconds(5), "the appender writes the kept line once there is room");
+            logger.info("after");
+            assertTrue(BatchingFileAppender.lastLineKept());
+            assertEquals(List.of("before it filled up", "while full " + longLine, "after"),
+                    Files.readAllLines(mount.resolve("audit.log")), "no line lost, none broken, in order");
+        } finally {
+            context.stop();
+            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+        }
     }
 }
