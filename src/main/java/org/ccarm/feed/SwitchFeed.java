@@ -64,10 +64,14 @@ public final class SwitchFeed {
 
     /**
      * Creates or replaces the conversation the JSON body describes; a bad body changes
-     * nothing and fails the stage with {@link InvalidConversationException}.
+     * nothing and fails the stage with {@link InvalidConversationException}, as a synced
+     * audit that cannot be written does with {@link AuditUnavailableException}.
      */
     public CompletionStage<Reported> report(ConversationKey key, byte[] body, String requestId) {
         long start = System.nanoTime();
+        if (!audit.acceptsChanges()) {
+            return CompletableFuture.failedFuture(new AuditUnavailableException());
+        }
         Conversation reported;
         try {
             reported = json.read(key.domain(), key.conversationId(), body);
@@ -85,9 +89,12 @@ public final class SwitchFeed {
         });
     }
 
-    /** Ends a conversation; false when there was none. */
+    /** Ends a conversation; false when there was none ({@link AuditUnavailableException} as {@link #report}). */
     public CompletionStage<Boolean> end(ConversationKey key, String requestId) {
         long start = System.nanoTime();
+        if (!audit.acceptsChanges()) {
+            return CompletableFuture.failedFuture(new AuditUnavailableException());
+        }
         calls.hangUp(key);
         return available(store.removeLater(key)).thenApply(removed -> {
             removed.ifPresent(ended -> audit(key, "feed_delete", ended.version(), ended.seq(), "ended", 204, start,

@@ -40,7 +40,8 @@ class AuditUnavailableEndToEndTest {
                 + "{\"id\":\"free\",\"operators\":[\"1001\"]}]");
         Path config = dir.resolve("server.properties");
         Files.writeString(config, "http.port = 0\nops.port = 0\nsip.enabled = false\ndomains = demo\n"
-                + "domain.demo.fixture = conversations.json\naudit.durability = " + durability + "\nauth.mode = off\n");
+                + "domain.demo.fixture = conversations.json\naudit.durability = " + durability + "\nauth.mode = off\n"
+                + "admin.token = " + RunningServer.TOKEN + "\n");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=" + Path.of("config", "logback.xml").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), "org.ccarm.Main", "--config", config.toString());
@@ -85,6 +86,13 @@ class AuditUnavailableEndToEndTest {
             assertEquals("1", notMade.headers().firstValue("Retry-After").orElse(""));
             HttpResponse<String> stillFree = command(base, "call_unhold", "free");
             assertTrue(stillFree.body().contains("is not on hold"), "the refused hold changed nothing: " + stillFree.body());
+            // the switch feed's changes too
+            HttpResponse<String> fed = http.send(HttpRequest.newBuilder(base.resolve("admin/domains/demo/conversations/new"))
+                    .header("Authorization", "Bearer " + RunningServer.TOKEN).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"operators\": [\"1001\"]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, fed.statusCode(), fed.body());
+            assertTrue(fed.body().contains("audit_unavailable"), fed.body());
 
             HttpResponse<String> ready = get(ops.resolve("health/ready"));
             assertEquals(503, ready.statusCode(), ready.body());
