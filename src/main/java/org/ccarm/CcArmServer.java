@@ -28,6 +28,7 @@ import org.ccarm.auth.InMemoryAuthStore;
 import org.ccarm.auth.PasswordHashing;
 import org.ccarm.command.CarriedCalls;
 import org.ccarm.command.CommandCatalog;
+import org.ccarm.config.AuditConfig;
 import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.ServerConfig;
@@ -175,6 +176,8 @@ public final class CcArmServer implements AutoCloseable {
                                      StartedSoFar started) throws Exception {
         AuditDurability durability = AuditDurability.parse(config.auditDurability());
         durability.applyToAuditTrail();
+        AuditConfig auditFile = config.audit();
+        AuditTrail.configure(auditFile.file(), auditFile.maxFileSize(), auditFile.maxHistory(), auditFile.maxAgeDays());
         // in the configuration's order: GET / leads to the first domain's workstation
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.ccarm.CcArmServer;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.Hold;
+import org.ccarm.config.AuditConfig;
 import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.OpsConfig;
@@ -84,7 +85,7 @@ public final class BenchServer {
         }
         boolean sessions = "required".equals(System.getProperty("ccarm.auth"));
         ServerConfig config = new ServerConfig("127.0.0.1", port, sessions ? Optional.of(ADMIN_TOKEN) : Optional.empty(),
-                SPREAD > 0 ? SUBSCRIBERS_FROM_ONE_ADDRESS : Limits.DEFAULTS, System.getProperty("ccarm.audit.durability", "batched"), storeConfig,
+                SPREAD > 0 ? SUBSCRIBERS_FROM_ONE_ADDRESS : Limits.DEFAULTS, AuditConfig.BATCHED.withDurability(System.getProperty("ccarm.audit.durability", "batched")), storeConfig,
                 new OpsConfig("127.0.0.1", Integer.getInteger("ccarm.ops.port", 0),
                         !"false".equals(System.getProperty("ccarm.metrics")), 0),
                 List.of(new ServerConfig.DomainConfig("demo", Optional.empty(), SIP_PORT == null ? Optional.empty()

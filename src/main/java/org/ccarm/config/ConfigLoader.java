@@ -94,7 +94,12 @@ public final class ConfigLoader {
                 settings.integer("http.port", 8080),
                 Optional.of(settings.string("admin.token", "")),
                 limits,
-                settings.string("audit.durability", "batched"),
+                new AuditConfig(
+                        settings.string("audit.durability", AuditConfig.BATCHED.durability()),
+                        settings.string("audit.file", AuditConfig.BATCHED.file()),
+                        settings.string("audit.max-file-size", AuditConfig.BATCHED.maxFileSize()),
+                        settings.integer("audit.max-history", AuditConfig.BATCHED.maxHistory()),
+                        settings.integer("audit.max-age-days", AuditConfig.BATCHED.maxAgeDays())),
                 new StoreConfig(
                         settings.string("store.kind", StoreConfig.MEMORY.kind()),
                         settings.string("store.redis.url", StoreConfig.MEMORY.redisUrl()),

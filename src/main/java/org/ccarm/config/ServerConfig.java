@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * @param adminToken      the bearer token of the switch feed; empty turns the feed off
  * @param limits          what one client may take (connections, sizes, deadlines)
- * @param auditDurability {@code batched} or {@code synced} (README, "The audit trail")
+ * @param audit           the audit trail: its durability, file and rotation
  * @param store           where conversations live
  * @param ops             the operations listener (health, metrics)
  * @param auth            sessions and who may act
@@ -18,13 +18,18 @@ import java.util.Optional;
  * @param sip             the SIP listener and the calls it carries
  */
 public record ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits,
-                           String auditDurability, StoreConfig store, OpsConfig ops, List<DomainConfig> domains,
+                           AuditConfig audit, StoreConfig store, OpsConfig ops, List<DomainConfig> domains,
                            AuthConfig auth, TlsConfig tls, SipConfig sip) {
 
     /** Without SIP (tests and tools that carry no calls). */
-    public ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits, String auditDurability,
+    public ServerConfig(String httpHost, int httpPort, Optional<String> adminToken, Limits limits, AuditConfig audit,
                         StoreConfig store, OpsConfig ops, List<DomainConfig> domains, AuthConfig auth, TlsConfig tls) {
-        this(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, tls, SipConfig.OFF);
+        this(httpHost, httpPort, adminToken, limits, audit, store, ops, domains, auth, tls, SipConfig.OFF);
+    }
+
+    /** {@code batched} or {@code synced}. */
+    public String auditDurability() {
+        return audit.durability();
     }
 
     /** A domain (tenant) this server serves, with the conversations and the operators to load at start. */
@@ -56,9 +61,7 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("http port must be 0..65535, not " + httpPort);
         }
-        if (!auditDurability.equals("batched") && !auditDurability.equals("synced")) {
-            throw new IllegalArgumentException("'audit.durability' must be batched or synced, not '" + auditDurability + "'");
-        }
+        Objects.requireNonNull(audit, "audit");
         if (domains.isEmpty()) {
             throw new IllegalArgumentException("at least one domain must be configured");
         }
@@ -79,32 +82,32 @@ public record ServerConfig(String httpHost, int httpPort, Optional<String> admin
 
     /** The same configuration with another store (tests and benchmarks run one server on several). */
     public ServerConfig withStore(StoreConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, other, ops, domains, auth, tls, sip);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, audit, other, ops, domains, auth, tls, sip);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, other, auditDurability, store, ops, domains, auth, tls, sip);
+        return new ServerConfig(httpHost, httpPort, adminToken, other, audit, store, ops, domains, auth, tls, sip);
     }
 
     /** The same configuration with other rules of authentication. */
     public ServerConfig withAuth(AuthConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, other, tls, sip);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, audit, store, ops, domains, other, tls, sip);
     }
 
     /** The same configuration with another operations listener. */
     public ServerConfig withOps(OpsConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, other, domains, auth, tls, sip);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, audit, store, other, domains, auth, tls, sip);
     }
 
     /** The same configuration with an HTTPS listener. */
     public ServerConfig withTls(TlsConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, other, sip);
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, audit, store, ops, domains, auth, other, sip);
     }
 
     /** The same configuration with another SIP listener. */
     public ServerConfig withSip(SipConfig other) {
-        return new ServerConfig(httpHost, httpPort, adminToken, limits, auditDurability, store, ops, domains, auth, tls,
+        return new ServerConfig(httpHost, httpPort, adminToken, limits, audit, store, ops, domains, auth, tls,
                 other);
     }
 

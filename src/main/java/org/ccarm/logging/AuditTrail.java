@@ -24,6 +24,14 @@ public final class AuditTrail {
         return found;
     }
 
+    /**
+     * Points every audit appender at this file and rotation ({@code audit.file}, ...); one
+     * that already has them is left as it is (Logback read the same variables at start).
+     */
+    public static void configure(String file, String maxFileSize, int maxHistory, int maxAgeDays) {
+        appenders().forEach(appender -> appender.reconfigure(file, maxFileSize, maxHistory, maxAgeDays));
+    }
+
     /** Lines queued and not written yet. */
     public static double queueDepth() {
         return appenders().stream().mapToInt(BatchingFileAppender::queueDepth).sum();

@@ -170,6 +170,30 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         this.durability = durability;
     }
 
+    /**
+     * Points the appender at this file and rotation (the server's {@code audit.*} keys),
+     * stopping it (every queued line written) and starting it on the new file when they
+     * differ from what it has; nothing happens when they are the same.
+     */
+    synchronized void reconfigure(String newFile, String newMaxFileSize, int newMaxHistory, int newMaxAgeDays) {
+        long newMaxBytes = FileSize.valueOf(newMaxFileSize).getSize();
+        boolean sameFile = file != null && Path.of(newFile).toAbsolutePath().equals(Path.of(file).toAbsolutePath());
+        if (sameFile && newMaxBytes == maxFileSize && newMaxHistory == maxHistory && newMaxAgeDays == maxAgeDays) {
+            return;
+        }
+        boolean wasStarted = isStarted();
+        if (wasStarted) {
+            stop();
+        }
+        setFile(newFile);
+        maxFileSize = newMaxBytes;
+        maxHistory = newMaxHistory;
+        maxAgeDays = newMaxAgeDays;
+        if (wasStarted) {
+            start();
+        }
+    }
+
     @Override
     public void start() {
         if (file == null || encoder == null) {

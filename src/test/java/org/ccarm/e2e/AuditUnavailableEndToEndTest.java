@@ -34,18 +34,25 @@ class AuditUnavailableEndToEndTest {
     @TempDir
     Path dir;
 
-    /** The server in its own process (its audit file is set by the environment, as Logback reads it at start). */
-    private Process start(String durability, Path log) throws IOException {
+    /**
+     * The server in its own process, its audit file {@code /dev/full}: set by the environment
+     * (as Logback reads it at start) or by the {@code audit.file} key (the server points the
+     * trail there once it has read its configuration).
+     */
+    private Process start(String durability, Path log, boolean byKey) throws IOException {
         Files.writeString(dir.resolve("conversations.json"), "[{\"id\":\"held\",\"operators\":[\"1001\"],\"held_by\":\"1001\"},"
                 + "{\"id\":\"free\",\"operators\":[\"1001\"]}]");
         Path config = dir.resolve("server.properties");
         Files.writeString(config, "http.port = 0\nops.port = 0\nsip.enabled = false\ndomains = demo\n"
                 + "domain.demo.fixture = conversations.json\naudit.durability = " + durability + "\nauth.mode = off\n"
-                + "admin.token = " + RunningServer.TOKEN + "\n");
+                + "admin.token = " + RunningServer.TOKEN + "\n" + (byKey ? "audit.file = " + FULL + "\n" : ""));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=" + Path.of("config", "logback.xml").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), "org.ccarm.Main", "--config", config.toString());
-        builder.environment().put("CCARM_AUDIT_FILE", FULL.toString());
+        if (!byKey) {
+            builder.environment().put("CCARM_AUDIT_FILE", FULL.toString());
+        }
+        builder.directory(dir.toFile()); // Logback's default file, before the key moves it, is made here
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return builder.start();
     }
@@ -65,7 +72,7 @@ class AuditUnavailableEndToEndTest {
     void syncedRefusesChangesItCannotAuditAndSaysSoOfOneItMade() throws Exception {
         Assumptions.assumeTrue(Files.isWritable(FULL), "no /dev/full here");
         Path log = dir.resolve("synced.log");
-        Process server = start("synced", log);
+        Process server = start("synced", log, false);
         try {
             URI base = awaitUri(log, "cc-arm-server listening on");
             URI ops = awaitUri(log, "ops listening on");
@@ -108,7 +115,7 @@ class AuditUnavailableEndToEndTest {
     void batchedAnswersAsAlwaysButCountsAndLogsTheFailuresAndIsNotReady() throws Exception {
         Assumptions.assumeTrue(Files.isWritable(FULL), "no /dev/full here");
         Path log = dir.resolve("batched.log");
-        Process server = start("batched", log);
+        Process server = start("batched", log, true);
         try {
             URI base = awaitUri(log, "cc-arm-server listening on");
             URI ops = awaitUri(log, "ops listening on");

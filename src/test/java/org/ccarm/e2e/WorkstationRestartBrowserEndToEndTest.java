@@ -44,7 +44,7 @@ class WorkstationRestartBrowserEndToEndTest {
     private static ServerConfig config(int port, StoreConfig store) {
         ServerConfig base = TestConfigs.withDemoOperators(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo"))
                 .withAuth(AuthConfig.REQUIRED).withStore(store);
-        return new ServerConfig(base.httpHost(), port, base.adminToken(), base.limits(), base.auditDurability(),
+        return new ServerConfig(base.httpHost(), port, base.adminToken(), base.limits(), base.audit(),
                 base.store(), base.ops(), base.domains(), base.auth(), base.tls(), base.sip());
     }
 

@@ -285,4 +285,20 @@ class BatchingFileAppenderTest {
             new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
         }
     }
+
+    /** The server's audit.* keys move the trail after Logback started it: the lines before stay, the next go to the new file. */
+    @Test
+    void reconfiguringMovesTheTrailToTheNewFile() throws Exception {
+        Path first = dir.resolve("first.log");
+        Path second = dir.resolve("moved/second.log");
+        Logger logger = logger(first, 64);
+        logger.info("one");
+        appender.reconfigure(first.toString(), "100MB", 30, 0); // the same: nothing happens
+        assertTrue(appender.isStarted());
+        appender.reconfigure(second.toString(), "1MB", 5, 7);
+        logger.info("two");
+        appender.stop();
+        assertEquals(List.of("one"), Files.readAllLines(first));
+        assertEquals(List.of("two"), Files.readAllLines(second));
+    }
 }

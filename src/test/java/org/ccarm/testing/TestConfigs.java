@@ -3,6 +3,7 @@ package org.ccarm.testing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.ccarm.config.AuditConfig;
 import org.ccarm.config.AuthConfig;
 import org.ccarm.config.Limits;
 import org.ccarm.config.OpsConfig;
@@ -20,7 +21,7 @@ public final class TestConfigs {
     }
 
     public static ServerConfig config(Limits limits, Optional<String> adminToken, String... domains) {
-        return new ServerConfig("127.0.0.1", 0, adminToken, limits, "batched", StoreConfig.MEMORY,
+        return new ServerConfig("127.0.0.1", 0, adminToken, limits, AuditConfig.BATCHED, StoreConfig.MEMORY,
                 new OpsConfig("127.0.0.1", 0, true, 0),
                 Arrays.stream(domains).map(d -> new ServerConfig.DomainConfig(d, Optional.empty())).toList(),
                 AuthConfig.OFF, TlsConfig.NONE);
@@ -32,6 +33,6 @@ public final class TestConfigs {
         List<ServerConfig.DomainConfig> domains = config.domains().stream()
                 .map(d -> new ServerConfig.DomainConfig(d.name(), d.fixture(), Optional.of(operators))).toList();
         return new ServerConfig(config.httpHost(), config.httpPort(), config.adminToken(), config.limits(),
-                config.auditDurability(), config.store(), config.ops(), domains, config.auth(), config.tls(), config.sip());
+                config.audit(), config.store(), config.ops(), domains, config.auth(), config.tls(), config.sip());
     }
 }
