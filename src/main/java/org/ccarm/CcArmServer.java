@@ -196,6 +196,9 @@ public final class CcArmServer implements AutoCloseable {
         OperatorDirectory operators = new OperatorDirectory(authentication, audit);
         Fixtures fixtures = new Fixtures(config.domains(), new FixtureLoader(conversationJson), store, operators);
         fixtures.load();
+        if (auth.required()) {
+            sayHowToAddOperators(config);
+        }
         if (!auth.required()) {
             LOG.warn("auth.mode = off: every client may act as any operator; use it only where the network itself "
                     + "keeps strangers out");
@@ -326,6 +329,23 @@ public final class CcArmServer implements AutoCloseable {
             }
         }, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
         return housekeeping;
+    }
+
+    /**
+     * A domain without an operators file (the Docker image ships none) starts all the same;
+     * unless operators were added through the switch feed before (on a shared store),
+     * nobody can log in, and the log says how to add them.
+     */
+    private static void sayHowToAddOperators(ServerConfig config) {
+        for (ServerConfig.DomainConfig domain : config.domains()) {
+            if (domain.operators().isEmpty()) {
+                LOG.warn("domain {} has no operators file (domain.{}.operators): unless operators were added through the "
+                        + "switch feed, nobody can log in. Add one with the feed (set admin.token, env CCARM_ADMIN_TOKEN, "
+                        + "then PUT /admin/domains/{}/operators/<id> with {\"password\": \"...\", \"supervisor\": false}) "
+                        + "or list them with their hashes in a file (java -cp cc-arm-server.jar org.ccarm.tools.HashPassword)",
+                        domain.name(), domain.name(), domain.name());
+            }
+        }
     }
 
     /**
