@@ -27,12 +27,39 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extraArgs;
+    private final Path sentinelConfig; // null: a data server
     private Process process;
 
-    private RedisServer(Path dir, int port, List<String> extraArgs) {
+    private RedisServer(Path dir, int port, List<String> extraArgs, Path sentinelConfig) {
         this.dir = dir;
         this.port = port;
         this.extraArgs = extraArgs;
+        this.sentinelConfig = sentinelConfig;
+    }
+
+    private RedisServer(Path dir, int port, List<String> extraArgs) {
+        this(dir, port, extraArgs, null);
+    }
+
+    /**
+     * A Sentinel watching the primary on {@code primaryPort} as {@code master}, with a
+     * quorum of {@code quorum}, deciding it is down after {@code downAfterMillis} (the same
+     * binary, in sentinel mode, with a configuration file it rewrites as it learns).
+     */
+    public static RedisServer sentinel(String master, int primaryPort, int quorum, long downAfterMillis)
+            throws IOException {
+        Path dir = Files.createTempDirectory("ccarm-sentinel");
+        int port = freePort();
+        Path config = dir.resolve("sentinel.conf");
+        Files.writeString(config, String.join("\n",
+                "port " + port, "bind 127.0.0.1", "protected-mode no", "dir " + dir,
+                "sentinel monitor " + master + " 127.0.0.1 " + primaryPort + " " + quorum,
+                "sentinel down-after-milliseconds " + master + " " + downAfterMillis,
+                "sentinel failover-timeout " + master + " 10000",
+                "sentinel parallel-syncs " + master + " 2", ""));
+        RedisServer sentinel = new RedisServer(dir, port, List.of(), config);
+        sentinel.startAgain();
+        return sentinel;
     }
 
     /** Starts one with the append-only file on (fsync every second), as config/redis.conf ships it. */
@@ -57,9 +84,11 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts the server (again) on its port and directory; returns once it accepts connections. */
     public void startAgain() throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes",
-                "--appendfsync", "everysec", "--protected-mode", "no"));
+        List<String> command = sentinelConfig != null
+                ? new ArrayList<>(List.of(binary().toString(), sentinelConfig.toString(), "--sentinel"))
+                : new ArrayList<>(List.of(binary().toString(), "--port", String.valueOf(port),
+                        "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes",
+                        "--appendfsync", "everysec", "--protected-mode", "no"));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
