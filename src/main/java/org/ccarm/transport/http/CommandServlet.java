@@ -14,7 +14,6 @@ import org.ccarm.dispatch.Call;
 import org.ccarm.dispatch.CommandDispatcher;
 import org.ccarm.dispatch.Credentials;
 import org.ccarm.dispatch.Rejection;
-import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.protocol.Answer;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.SessionChange;
@@ -167,7 +166,7 @@ final class CommandServlet extends HttpServlet {
     /** The checks of an HTTP request, as the dispatcher asks them. */
     private record HttpChecks(String command, HttpServletRequest request, HttpServletResponse response,
                               Optional<MediaType> parsedType, WebOrigins origins)
-            implements TransportChecks {
+            implements RequestChecks {
         @Override
         public Optional<Rejection> method() {
             if ("POST".equals(request.getMethod())) {
@@ -176,21 +175,6 @@ final class CommandServlet extends HttpServlet {
             response.setHeader("Allow", "POST");
             return Optional.of(new Rejection(ErrorReason.METHOD_NOT_ALLOWED,
                     command + " takes POST, not " + request.getMethod()));
-        }
-
-        @Override
-        public Optional<Credentials> credentials() {
-            return RequestCredentials.of(request);
-        }
-
-        @Override
-        public Optional<Rejection> origin(Optional<Credentials> credentials) {
-            return RequestCredentials.origin(request, credentials, origins);
-        }
-
-        @Override
-        public String clientAddress() {
-            return request.getRemoteAddr(); // behind a trusted proxy, the client it forwarded (TrustedProxies)
         }
 
         @Override

@@ -4,9 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import org.ccarm.command.EventChannel;
-import org.ccarm.dispatch.Credentials;
 import org.ccarm.dispatch.Rejection;
-import org.ccarm.dispatch.TransportChecks;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.transport.WebOrigins;
 
@@ -17,7 +15,7 @@ import org.ccarm.transport.WebOrigins;
  * @param channel the event channel of an event stream; null for any other request
  */
 record GetChecks(HttpServletRequest request, HttpServletResponse response, WebOrigins origins, String what,
-                 EventChannel channel) implements TransportChecks {
+                 EventChannel channel) implements RequestChecks {
 
     @Override
     public Optional<Rejection> method() {
@@ -30,22 +28,7 @@ record GetChecks(HttpServletRequest request, HttpServletResponse response, WebOr
     }
 
     @Override
-    public Optional<Credentials> credentials() {
-        return RequestCredentials.of(request);
-    }
-
-    @Override
-    public Optional<Rejection> origin(Optional<Credentials> credentials) {
-        return RequestCredentials.origin(request, credentials, origins);
-    }
-
-    @Override
     public Optional<EventChannel> eventChannel() {
         return Optional.ofNullable(channel);
-    }
-
-    @Override
-    public String clientAddress() {
-        return request.getRemoteAddr(); // behind a trusted proxy, the client it forwarded (TrustedProxies)
     }
 }

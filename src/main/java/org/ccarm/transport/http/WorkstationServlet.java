@@ -66,13 +66,10 @@ final class WorkstationServlet extends HttpServlet {
             notFound(response, "domain " + domain + " is not served here");
             return;
         }
-        String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-            response.setHeader("Allow", "GET, HEAD");
-            answers.write(response, Answer.error(Answer.UNKNOWN_CMD, false, ErrorReason.METHOD_NOT_ALLOWED,
-                    "the workstation page takes GET, not " + method), WireFormat.XML);
+        if (refusedMethod(request, response, answers, "the workstation page")) {
             return;
         }
+        String method = request.getMethod();
         String name = path.getOrDefault("file", "");
         if (!request.getRequestURI().endsWith("/") && name.isEmpty()) {
             // /demo/workstation: the page's relative links need the slash
@@ -96,6 +93,19 @@ final class WorkstationServlet extends HttpServlet {
         if ("GET".equals(method)) {
             response.getOutputStream().write(file.bytes());
         }
+    }
+
+    /** Answers 405 to anything but GET and HEAD; true when it did. */
+    private static boolean refusedMethod(HttpServletRequest request, HttpServletResponse response, HttpAnswers answers,
+                                         String what) throws IOException {
+        String method = request.getMethod();
+        if ("GET".equals(method) || "HEAD".equals(method)) {
+            return false;
+        }
+        response.setHeader("Allow", "GET, HEAD");
+        answers.write(response, Answer.error(Answer.UNKNOWN_CMD, false, ErrorReason.METHOD_NOT_ALLOWED,
+                what + " takes GET, not " + method), WireFormat.XML);
+        return true;
     }
 
     /**
@@ -166,11 +176,7 @@ final class WorkstationServlet extends HttpServlet {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String method = request.getMethod();
-            if (!"GET".equals(method) && !"HEAD".equals(method)) {
-                response.setHeader("Allow", "GET, HEAD");
-                answers.write(response, Answer.error(Answer.UNKNOWN_CMD, false, ErrorReason.METHOD_NOT_ALLOWED,
-                        "/ takes GET (it leads to the workstation page), not " + method), WireFormat.XML);
+            if (refusedMethod(request, response, answers, "/ (it leads to the workstation page)")) {
                 return;
             }
             response.setHeader("Location", target);
