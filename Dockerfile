@@ -26,6 +26,8 @@ COPY --from=build /src/target/cc-arm-server.jar /app/cc-arm-server.jar
 COPY config/logback.xml /app/config/logback.xml
 COPY config/image.properties /app/config/server.properties
 USER ccarm
+# Inside a container the listener must not stay on loopback (also for a mounted copy of server.properties).
+ENV CCARM_HTTP_HOST=0.0.0.0
 # The README's recommended JVM flags ("Running it for real"); override to resize the heap.
 ENV JAVA_OPTS="-XX:+UseG1GC -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
 # 8080: the API and websocket; 9464: health and metrics (listen on 0.0.0.0 with

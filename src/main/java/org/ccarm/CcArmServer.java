@@ -177,7 +177,10 @@ public final class CcArmServer implements AutoCloseable {
         AuditDurability durability = AuditDurability.parse(config.auditDurability());
         durability.applyToAuditTrail();
         AuditConfig auditFile = config.audit();
-        AuditTrail.configure(auditFile.file(), auditFile.maxFileSize(), auditFile.maxHistory(), auditFile.maxAgeDays());
+        if (!auditFile.sameFileAndRotation(AuditConfig.BATCHED)) {
+            // only keys that were set: a logback.xml of your own (or the variables it read) keeps its file otherwise
+            AuditTrail.configure(auditFile.file(), auditFile.maxFileSize(), auditFile.maxHistory(), auditFile.maxAgeDays());
+        }
         // in the configuration's order: GET / leads to the first domain's workstation
         Set<String> domains = config.domains().stream().map(ServerConfig.DomainConfig::name)
                 .collect(Collectors.toCollection(LinkedHashSet::new));

@@ -146,6 +146,15 @@ public final class SessionCommands {
             return "logout";
         }
 
+        /**
+         * Let through while a synced audit cannot be written: refusing it would keep a session
+         * open on a shared desk, and ending a session gives nobody a right it did not have.
+         */
+        @Override
+        public boolean changes() {
+            return false;
+        }
+
         @Override
         public boolean canonicalFastPath() {
             return false;

@@ -37,6 +37,12 @@ public record AuditConfig(String durability, String file, String maxFileSize, in
         }
     }
 
+    /** Whether the file and its rotation are those of {@code other} (the durability aside). */
+    public boolean sameFileAndRotation(AuditConfig other) {
+        return file.equals(other.file) && maxFileSize.equals(other.maxFileSize) && maxHistory == other.maxHistory
+                && maxAgeDays == other.maxAgeDays;
+    }
+
     public AuditConfig withDurability(String other) {
         return new AuditConfig(other, file, maxFileSize, maxHistory, maxAgeDays);
     }

@@ -13,6 +13,17 @@ public final class AuditUnavailableException extends InvalidInputException {
         super("the audit trail cannot be written now (audit.durability=synced): nothing was changed; try again shortly");
     }
 
+    /** The change was made, but its own line did not reach the disk. */
+    static AuditUnavailableException afterTheChange() {
+        return new AuditUnavailableException("the change was made, but its audit line could not be written to disk "
+                + "(audit.durability=synced); it is kept to be written again, and further changes are refused until the "
+                + "trail can be written");
+    }
+
+    private AuditUnavailableException(String detail) {
+        super(detail);
+    }
+
     @Override
     public String error() {
         return "audit_unavailable";

@@ -62,8 +62,11 @@ public final class OperatorDirectory {
 
     /** Creates or replaces an operator. */
     public Put put(String domain, String id, byte[] body, String requestId)
-            throws InvalidOperatorException, FeedUnavailableException {
+            throws InvalidInputException, FeedUnavailableException {
         long start = System.nanoTime();
+        if (!audit.acceptsChanges()) {
+            throw new AuditUnavailableException();
+        }
         checkId(id);
         if (!JsonForm.looksLikeUtf8(body)) {
             throw new InvalidOperatorException("the feed's JSON is UTF-8; this body is UTF-16 or UTF-32");
@@ -87,7 +90,9 @@ public final class OperatorDirectory {
         } catch (RejectedExecutionException e) {
             throw new FeedUnavailableException("every password hashing thread is busy; try again shortly", e);
         }
-        audit(domain, id, "operator_put", created ? "created" : "replaced", created ? 201 : 200, start, requestId);
+        if (!audit(domain, id, "operator_put", created ? "created" : "replaced", created ? 201 : 200, start, requestId)) {
+            throw AuditUnavailableException.afterTheChange();
+        }
         return new Put(created, bytes(new Shown(id, domain, Boolean.TRUE.equals(reported.supervisor()))));
     }
 
@@ -101,16 +106,20 @@ public final class OperatorDirectory {
     }
 
     /** Deletes an operator and ends its sessions; false when there was none. */
-    public boolean delete(String domain, String id, String requestId) throws FeedUnavailableException {
+    public boolean delete(String domain, String id, String requestId)
+            throws FeedUnavailableException, AuditUnavailableException {
         long start = System.nanoTime();
+        if (!audit.acceptsChanges()) {
+            throw new AuditUnavailableException();
+        }
         boolean deleted;
         try {
             deleted = authentication.deleteOperator(domain, id);
         } catch (StoreUnavailableException e) {
             throw unavailable(e);
         }
-        if (deleted) {
-            audit(domain, id, "operator_delete", "deleted", 204, start, requestId);
+        if (deleted && !audit(domain, id, "operator_delete", "deleted", 204, start, requestId)) {
+            throw AuditUnavailableException.afterTheChange();
         }
         return deleted;
     }
@@ -188,8 +197,10 @@ public final class OperatorDirectory {
                 : "the store cannot be reached now; nothing was changed; try again shortly", e);
     }
 
-    private void audit(String domain, String id, String change, String outcome, int status, long start, String requestId) {
-        audit.record(new AuditEntry("feed", domain, change, null, 0, 0, id, outcome, status,
+    /** Records the change's line; false when a synced audit did not keep it. */
+    private boolean audit(String domain, String id, String change, String outcome, int status, long start,
+                          String requestId) {
+        return audit.record(new AuditEntry("feed", domain, change, null, 0, 0, id, outcome, status,
                 (System.nanoTime() - start) / 1_000, requestId, null));
     }
 }

@@ -2,6 +2,7 @@ package org.ccarm.feed;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.ccarm.audit.AuditEntry;
@@ -83,8 +84,10 @@ public final class SwitchFeed {
         return available(store.findLater(key)).thenCompose(existing -> existing.isPresent() && existing.get().isCarriedCall()
                 ? CompletableFuture.failedFuture(new CarriedCallException(key.conversationId()))
                 : available(store.putLater(reported))).thenApply(put -> {
-            audit(key, "feed_put", put.stored().version(), put.seq(), put.created() ? "created" : "replaced",
-                    put.created() ? 201 : 200, start, requestId);
+            if (!audit(key, "feed_put", put.stored().version(), put.seq(), put.created() ? "created" : "replaced",
+                    put.created() ? 201 : 200, start, requestId)) {
+                throw new CompletionException(AuditUnavailableException.afterTheChange());
+            }
             return new Reported(put.created(), put.stored());
         });
     }
@@ -97,8 +100,10 @@ public final class SwitchFeed {
         }
         calls.hangUp(key);
         return available(store.removeLater(key)).thenApply(removed -> {
-            removed.ifPresent(ended -> audit(key, "feed_delete", ended.version(), ended.seq(), "ended", 204, start,
-                    requestId));
+            if (removed.isPresent() && !audit(key, "feed_delete", removed.get().version(), removed.get().seq(), "ended",
+                    204, start, requestId)) {
+                throw new CompletionException(AuditUnavailableException.afterTheChange());
+            }
             return removed.isPresent();
         });
     }
@@ -127,9 +132,10 @@ public final class SwitchFeed {
                 : "the store cannot be reached now; nothing was changed; try again shortly", e);
     }
 
-    private void audit(ConversationKey key, String change, long version, long seq, String outcome, int status, long start,
-                       String requestId) {
-        audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, seq, null, outcome,
+    /** Records the change's line; false when a synced audit did not keep it. */
+    private boolean audit(ConversationKey key, String change, long version, long seq, String outcome, int status,
+                          long start, String requestId) {
+        return audit.record(new AuditEntry("feed", key.domain(), change, key.conversationId(), version, seq, null, outcome,
                 status, (System.nanoTime() - start) / 1_000, requestId, null));
     }
 }

@@ -39,7 +39,7 @@ public final class AuditTrail {
 
     /** Whether every audit file can be written: false from a failed write until one succeeds. */
     public static boolean writable() {
-        return appenders().stream().noneMatch(BatchingFileAppender::failing);
+        return appenders().stream().allMatch(appender -> appender.isStarted() && !appender.failing());
     }
 
     /** Whether the calling thread's last synced audit line reached the disk. */

@@ -63,7 +63,7 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     private static final RateLimitedLog FAILURES = new RateLimitedLog(
             org.slf4j.LoggerFactory.getLogger(BatchingFileAppender.class), 1, TimeUnit.MINUTES);
     /** Whether the calling thread's last synced line reached the disk. */
-    private static final ThreadLocal<Boolean> LAST_LINE_KEPT = ThreadLocal.withInitial(() -> Boolean.TRUE);
+    private static final ThreadLocal<Boolean> LAST_LINE_KEPT = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private String file;
     private Encoder<ILoggingEvent> encoder;
@@ -94,7 +94,7 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
     /** A queued line; in synced mode its caller waits until the writer marks it written (or failed). */
     private static final class Line {
         final byte[] bytes;
-        final Thread waiter; // null: nobody waits
+        volatile Thread waiter; // null: nobody waits (or no longer: it was told)
         volatile boolean onDisk;
         volatile boolean failed;
 
@@ -156,9 +156,15 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         return linesLost.get();
     }
 
-    /** Whether the calling thread's last synced line reached the disk (true in batched mode). */
+    /**
+     * Whether the calling thread's synced line, appended since it last asked, reached the
+     * disk; false when none was appended since (Logback dropped it, the appender was not
+     * started): a line nobody saw written is not kept. Asking forgets the answer.
+     */
     static boolean lastLineKept() {
-        return LAST_LINE_KEPT.get();
+        boolean kept = LAST_LINE_KEPT.get();
+        LAST_LINE_KEPT.set(Boolean.FALSE);
+        return kept;
     }
 
     /** {@code batched} or {@code synced}; also set by the server from {@code audit.durability}. */
@@ -200,14 +206,19 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             addError("BatchingFileAppender needs a file and an encoder");
             return;
         }
+        path = Path.of(file).toAbsolutePath();
+        files = new AuditFiles(path);
         try {
-            path = Path.of(file).toAbsolutePath();
             Files.createDirectories(path.getParent());
-            files = new AuditFiles(path);
             open();
         } catch (IOException e) {
-            addError("cannot open " + file, e);
-            return;
+            // started all the same, failing: lines are kept and the file tried again every second (a trail that
+            // cannot be opened must not look writable and drop every line)
+            out = null;
+            failing = true;
+            lastTry = System.nanoTime();
+            FAILURES.warn("audit-open", "cannot open the audit trail " + file + " (" + e + "); lines are kept and the "
+                    + "file tried again every second; with audit.durability=synced changes are refused meanwhile", null);
         }
         compressor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "audit-compressor-" + getName());
@@ -231,19 +242,19 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
                 queue.put(line); // full: wait for the writer rather than lose a line
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                addError("interrupted while waiting to queue a line; it is lost");
+                linesLost.incrementAndGet();
+                FAILURES.warn("audit-interrupted", "interrupted while waiting to queue an audit line; it is lost", null);
+                LAST_LINE_KEPT.set(Boolean.FALSE);
                 return;
             }
         }
         if (synced) {
-            if (!running) {
-                LAST_LINE_KEPT.set(Boolean.TRUE);
-                return; // stopping: the final drain writes it
-            }
             LockSupport.unpark(writer); // a waiting caller is worth a write now
             boolean interrupted = false;
+            // told by the writer, or the appender stopped (a line queued after the writer's last drain is not kept);
+            // a bounded park, so that no caller waits for good on a writer that is gone
             while (!line.onDisk && !line.failed && isStarted()) {
-                LockSupport.park(this);
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
                 interrupted |= Thread.interrupted();
             }
             LAST_LINE_KEPT.set(line.onDisk);
@@ -261,6 +272,12 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         }
         lastTry = System.nanoTime() - RETRY_NANOS; // stopping: one last try of what a failure left
         drain(batch);
+        if (!retained.isEmpty()) {
+            linesLost.addAndGet(retained.size());
+            org.slf4j.LoggerFactory.getLogger(BatchingFileAppender.class).error("stopping with {} audit lines that could "
+                    + "not be written to {}: they are lost", retained.size(), file);
+            retained.clear();
+        }
     }
 
     private void open() throws IOException {
@@ -346,6 +363,8 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             retained.add(line);
         } else {
             linesLost.incrementAndGet();
+            FAILURES.warn("audit-lost", MAX_RETAINED + " audit lines wait for " + file + ": further lines are lost "
+                    + "(ccarm_audit_lines_lost_total) until it takes them again", null);
         }
     }
 
@@ -365,15 +384,15 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
             synced |= line.waiter != null;
         }
         try {
-            if (!out.isOpen()) {
-                open(); // a rotation that could not open its new file left none
+            if (out == null || !out.isOpen()) {
+                open(); // never opened, or a rotation that could not open its new file left none
             }
             rotateIfDue(bytes);
             writeFully(buffers);
-            if (synced) {
-                out.force(false);
+            if (synced && regularFile) {
+                out.force(false); // a pipe or a device has nothing to force (and refuses: EINVAL)
             }
-            size += bytes;
+            size = regularFile ? out.size() : size + bytes; // from the file: a failed cut-back must not leave it wrong
             written.addAndGet(buffers.length);
             failing = false;
             ok = true;
@@ -393,21 +412,24 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         return ok;
     }
 
+    /** Tells a synced caller how its line went, once (a retained line tried again wakes nobody). */
     private static void release(Line line, boolean onDisk) {
-        if (line.waiter != null) {
+        Thread waiter = line.waiter;
+        if (waiter != null) {
+            line.waiter = null;
             if (onDisk) {
                 line.onDisk = true;
             } else {
                 line.failed = true;
             }
-            LockSupport.unpark(line.waiter);
+            LockSupport.unpark(waiter);
         }
     }
 
     /** After a failed write: the file back to its last whole line (a device has no size to cut: nothing to do). */
     private void cutBack() {
         try {
-            if (regularFile && out.isOpen() && out.size() > size) {
+            if (out != null && regularFile && out.isOpen() && out.size() > size) {
                 out.truncate(size);
             }
         } catch (IOException e) {
@@ -440,8 +462,12 @@ public final class BatchingFileAppender extends UnsynchronizedAppenderBase<ILogg
         }
         super.stop();
         try {
-            out.force(false);
-            out.close();
+            if (out != null && out.isOpen()) {
+                if (regularFile) {
+                    out.force(false);
+                }
+                out.close();
+            }
         } catch (IOException e) {
             addError("cannot close " + file, e);
         }

@@ -241,7 +241,33 @@ class BatchingFileAppenderTest {
         appender.setDurability(AuditDurability.BATCHED);
         logger.info("a batched line"); // queued; its failure is counted, not thrown at the caller
         appender.stop();
-        assertTrue(Files.exists(full) && !Files.isRegularFile(full), "a device is never rotated away");
+    }
+
+    /** A device that takes writes but cannot be forced (as a pipe): synced lines are written once, not retried. */
+    @Test
+    void aSyncedLineToADeviceIsWrittenOnce() {
+        Path sink = Path.of("/dev/null");
+        Assumptions.assumeTrue(Files.isWritable(sink), "no /dev/null here");
+        Logger logger = logger(sink, 64);
+        appender.setDurability(AuditDurability.SYNCED);
+        logger.info("to nowhere");
+        assertTrue(BatchingFileAppender.lastLineKept(), "written: a device has nothing to force");
+        assertFalse(appender.failing());
+        assertEquals(1, appender.linesWritten());
+    }
+
+    /** A trail that cannot even be opened fails closed: failing, and a synced caller told its line was not kept. */
+    @Test
+    void aFileThatCannotBeOpenedIsFailingNotSilent() throws Exception {
+        Path blocker = dir.resolve("not-a-directory");
+        Files.writeString(blocker, "a file where a directory should be");
+        Logger logger = logger(blocker.resolve("audit.log"), 64);
+        assertTrue(appender.isStarted(), "started, so that lines are kept and the file tried again");
+        assertTrue(appender.failing());
+        appender.setDurability(AuditDurability.SYNCED);
+        logger.info("a change's line");
+        assertFalse(BatchingFileAppender.lastLineKept());
+        assertFalse(BatchingFileAppender.lastLineKept(), "asking forgets: no line since");
     }
 
     /**

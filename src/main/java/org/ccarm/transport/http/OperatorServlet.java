@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.ccarm.config.Limits;
 import org.ccarm.feed.ConversationJson;
+import org.ccarm.feed.AuditUnavailableException;
 import org.ccarm.feed.FeedUnavailableException;
 import org.ccarm.feed.OperatorDirectory;
 
@@ -42,10 +43,14 @@ final class OperatorServlet extends AdminServlet {
             }
             case "PUT" -> put(domain, id, request, response);
             case "DELETE" -> {
-                if (directory.delete(domain, id, RequestIdHandler.of(request))) {
-                    response.setStatus(204);
-                } else {
-                    notFound(domain, id, response);
+                try {
+                    if (directory.delete(domain, id, RequestIdHandler.of(request))) {
+                        response.setStatus(204);
+                    } else {
+                        notFound(domain, id, response);
+                    }
+                } catch (AuditUnavailableException e) {
+                    error(response, e.status(), e.error(), e.getMessage());
                 }
             }
             default -> methodNotAllowed(request, response);
