@@ -279,9 +279,14 @@ class BatchingFileAppenderTest {
     void aFullFilesystemKeepsTheLinesAndRecoversWhenThereIsRoomAgain() throws Exception {
         Path mount = dir.resolve("small");
         Files.createDirectories(mount);
-        Process mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        Assumptions.assumeTrue(mounted.waitFor() == 0, "cannot mount a small tmpfs here (needs root)");
+        boolean mounted;
+        try {
+            mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount.toString())
+                    .redirectErrorStream(true).start().waitFor() == 0;
+        } catch (java.io.IOException noMount) {
+            mounted = false; // no mount program at all
+        }
+        Assumptions.assumeTrue(mounted, "cannot mount a small tmpfs here (needs root and the mount program)");
         try {
             Path filler = mount.resolve("filler");
             Logger logger = logger(mount.resolve("audit.log"), 1_024);
