@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +27,7 @@ import org.ccarm.config.StoreConfig;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.testing.Await;
 import org.ccarm.testing.RedisServer;
+import org.ccarm.testing.Resp;
 import org.ccarm.testing.TestConfigs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -201,23 +198,8 @@ class SentinelFailoverEndToEndTest {
         }
     }
 
-    /** {@code INFO <section>} of the server on this port, through a plain socket (RESP). */
+    /** {@code INFO <section>} of the server on this port; empty while it cannot be reached. */
     private static String info(int port, String section) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder header = new StringBuilder();
-            for (int c = in.read(); c != '\n' && c >= 0; c = in.read()) {
-                header.append((char) c);
-            }
-            int length = Integer.parseInt(header.toString().strip().substring(1));
-            byte[] bulk = in.readNBytes(length);
-            return new String(bulk, StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return Resp.text(port, "INFO", section);
     }
 }
