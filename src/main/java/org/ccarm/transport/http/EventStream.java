@@ -66,20 +66,25 @@ final class EventStream implements EventSink, WriteListener, SessionBound {
 
     /**
      * The stream's session ended (a logout, an expiry, its operator deleted): it says so
-     * ({@code event: session}, {@code data: ended}) and ends once that is written; a client
-     * that does not read is ended by the subscription's bounds or the connection's idle
-     * timeout, as any other.
+     * ({@code event: session}, {@code data: ended}) and ends once that is written. Its
+     * subscription ends at once (no event of the session is delivered after its end); a
+     * client that does not read is ended by the connection's idle timeout, as any other.
      */
     @Override
     public void sessionEnded() {
         List<Runnable> done;
+        Subscription ending;
         synchronized (this) {
             if (closed || endWhenWritten) {
                 return;
             }
             endWhenWritten = true;
+            ending = subscription;
             queue.add(new Pending(SESSION_ENDED, () -> { }));
             done = drain();
+        }
+        if (ending != null) {
+            ending.cancel(); // outside this stream's lock, as the writes' callbacks are
         }
         done.forEach(Runnable::run);
     }
