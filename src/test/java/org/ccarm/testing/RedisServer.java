@@ -42,6 +42,21 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * A node for a cluster: its port below 50,001, as its cluster bus listens on the port
+     * plus 10,000.
+     */
+    public static RedisServer startClusterNode(String... extraArgs) throws IOException {
+        Path dir = Files.createTempDirectory("ccarm-redis-cluster");
+        int port = freePort();
+        while (port > 50_000) {
+            port = freePort();
+        }
+        RedisServer server = new RedisServer(dir, port, List.of(extraArgs));
+        server.startAgain();
+        return server;
+    }
+
+    /**
      * A Sentinel watching the primary on {@code primaryPort} as {@code master}, with a
      * quorum of {@code quorum}, deciding it is down after {@code downAfterMillis} (the same
      * binary, in sentinel mode, with a configuration file it rewrites as it learns).

@@ -1,7 +1,7 @@
 package org.ccarm.store.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import org.ccarm.store.StoreUnavailableException;
 public final class RedisAuthStore implements AuthStore {
 
     private final RedisLink link;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final StatefulRedisPubSubConnection<String, String> events;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();

@@ -3,7 +3,7 @@ package org.ccarm.store.redis;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,7 @@ public final class RedisConversationStore implements ConversationStore {
     static final int KNOWN_CAPACITY = 1_000_000;
 
     private final RedisLink link;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final int waitReplicas;
     private final RedisEventLog events;
@@ -151,7 +151,7 @@ public final class RedisConversationStore implements ConversationStore {
             long seq = (Long) reply.get(0);
             if (seq > 0) {
                 known.note(after);
-                return replicatedLater(deadline).thenApply(replicas -> (TransitionResult) applied.recordedAs(seq));
+                return replicatedLater(key, deadline).thenApply(replicas -> (TransitionResult) applied.recordedAs(seq));
             }
             if (reply.size() == 1) {
                 known.forget(key);
@@ -166,12 +166,13 @@ public final class RedisConversationStore implements ConversationStore {
     }
 
     /** With {@code store.redis.wait-replicas}, a change counts once that many replicas have it; without waiting. */
-    private CompletableFuture<Void> replicatedLater(long deadline) {
+    private CompletableFuture<Void> replicatedLater(ConversationKey key, long deadline) {
         if (waitReplicas <= 0) {
             return CompletableFuture.completedFuture(null);
         }
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        return RedisLink.later(redis.waitForReplication(waitReplicas, millis), deadline + TimeUnit.MILLISECONDS.toNanos(50),
+        return RedisLink.later(link.waitForReplication(keys.conversation(key), waitReplicas, millis),
+                deadline + TimeUnit.MILLISECONDS.toNanos(50),
                 true).thenAccept(acknowledged -> {
                     if (acknowledged < waitReplicas) {
                         throw new StoreUnavailableException("the change was made on the primary, but only " + acknowledged
@@ -191,7 +192,7 @@ public final class RedisConversationStore implements ConversationStore {
         known.forget(conversation.key()); // noted once it counts: a put not replicated in time is not known
         return link.<List<Long>>scriptLater(Scripts.PUT, ScriptOutputType.MULTI, deadline, changeKeys(conversation.key()),
                 ConversationCodec.encode(conversation), events.candidateEpoch(), events.maxLength(), conversation.id(),
-                nowMillis()).thenCompose(result -> replicatedLater(deadline).thenApply(replicas -> {
+                nowMillis()).thenCompose(result -> replicatedLater(conversation.key(), deadline).thenApply(replicas -> {
                     Conversation stored = conversation.recordedAs(conversation.hold(), result.get(1));
                     known.note(stored);
                     return new Put(result.get(0) == 1, stored, result.get(2));
@@ -211,7 +212,7 @@ public final class RedisConversationStore implements ConversationStore {
         return link.<List<Long>>scriptLater(Scripts.REMOVE, ScriptOutputType.MULTI, deadline, changeKeys(key),
                 events.candidateEpoch(), events.maxLength(), key.conversationId(), nowMillis()).thenCompose(result ->
                 result.get(0) < 0 ? CompletableFuture.completedFuture(Optional.<Removed>empty())
-                        : replicatedLater(deadline).thenApply(replicas -> Optional.of(new Removed(result.get(0), result.get(1)))));
+                        : replicatedLater(key, deadline).thenApply(replicas -> Optional.of(new Removed(result.get(0), result.get(1)))));
     }
 
     @Override

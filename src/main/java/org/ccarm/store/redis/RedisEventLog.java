@@ -8,8 +8,9 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,11 +41,11 @@ final class RedisEventLog implements EventLog, AutoCloseable {
     private static final int SCAN_BATCH = 500;
 
     private final RedisLink link;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final String maxLength;
     private final Heard heard;
-    private StatefulRedisConnection<String, String> tail; // the tailing thread's alone
+    private final Map<Integer, StatefulConnection<String, String>> tails = new HashMap<>(); // by hash slot; guarded by this
 
     /** Hears each change the tail reads: the conversation's state after it, null when it ended. */
     interface Heard {
@@ -109,33 +110,40 @@ final class RedisEventLog implements EventLog, AutoCloseable {
         if (positions.isEmpty()) {
             return List.of();
         }
+        // one XREAD per hash slot: on a cluster, streams of several slots in one XREAD are CROSSSLOT (on one
+        // server, one XREAD reads every domain's stream)
+        Map<Integer, List<XReadArgs.StreamOffset<String>>> bySlot = new HashMap<>();
         Map<String, String> domainOfStream = new HashMap<>();
-        List<XReadArgs.StreamOffset<String>> offsets = new ArrayList<>();
         for (Map.Entry<String, Long> position : positions.entrySet()) {
             String stream = keys.events(position.getKey());
             domainOfStream.put(stream, position.getKey());
-            offsets.add(XReadArgs.StreamOffset.from(stream, position.getValue() + "-0"));
+            bySlot.computeIfAbsent(link.isCluster() ? SlotHash.getSlot(stream) : 0, slot -> new ArrayList<>())
+                    .add(XReadArgs.StreamOffset.from(stream, position.getValue() + "-0"));
         }
-        @SuppressWarnings("unchecked")
-        RedisFuture<List<StreamMessage<String, String>>> read = tailConnection().async().xread(
-                XReadArgs.Builder.block(waitMillis).count(max), offsets.toArray(XReadArgs.StreamOffset[]::new));
-        List<StreamMessage<String, String>> entries = RedisLink.await(read,
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + link.timeoutNanos(), false);
-        List<ConversationEvent> events = new ArrayList<>(entries.size());
-        for (StreamMessage<String, String> entry : entries) {
-            Optional<ConversationEvent> event = readable(domainOfStream.get(entry.getStream()), entry, heard);
-            // an entry this server cannot read is skipped: the seq it leaves out ends that domain's
-            // subscriptions (they resume), rather than stopping every domain's delivery on it
-            event.ifPresent(events::add);
+        // TODO(cluster): with several slots, every read blocks up to waitMillis and all are awaited, so an event
+        // of one domain may wait for another domain's read to time out; keep reads pending across calls instead
+        List<RedisFuture<List<StreamMessage<String, String>>>> reads = new ArrayList<>();
+        for (Map.Entry<Integer, List<XReadArgs.StreamOffset<String>>> group : bySlot.entrySet()) {
+            @SuppressWarnings("unchecked")
+            XReadArgs.StreamOffset<String>[] offsets = group.getValue().toArray(XReadArgs.StreamOffset[]::new);
+            reads.add(tailOf(group.getKey()).xread(XReadArgs.Builder.block(waitMillis).count(max), offsets));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + link.timeoutNanos();
+        List<ConversationEvent> events = new ArrayList<>();
+        for (RedisFuture<List<StreamMessage<String, String>>> read : reads) {
+            for (StreamMessage<String, String> entry : RedisLink.await(read, deadline, false)) {
+                Optional<ConversationEvent> event = readable(domainOfStream.get(entry.getStream()), entry, heard);
+                // an entry this server cannot read is skipped: the seq it leaves out ends that domain's
+                // subscriptions (they resume), rather than stopping every domain's delivery on it
+                event.ifPresent(events::add);
+            }
         }
         return events;
     }
 
-    private synchronized StatefulRedisConnection<String, String> tailConnection() {
-        if (tail == null) {
-            tail = link.connectDedicated();
-        }
-        return tail;
+    /** The tail's connection for the streams of one hash slot (on one server, one for all). */
+    private synchronized RedisClusterAsyncCommands<String, String> tailOf(int slot) {
+        return link.commandsOf(tails.computeIfAbsent(slot, any -> link.connectDedicated()));
     }
 
     private static Optional<ConversationEvent> readable(String domain, StreamMessage<String, String> entry, Heard heard) {
@@ -239,8 +247,7 @@ final class RedisEventLog implements EventLog, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (tail != null) {
-            tail.close();
-        }
+        tails.values().forEach(StatefulConnection::close);
+        tails.clear();
     }
 }

@@ -10,8 +10,14 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -20,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,19 +53,57 @@ import org.ccarm.store.StoreUnavailableException;
  */
 final class RedisLink implements AutoCloseable {
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    /** The scheme of a Redis Cluster's seed nodes: {@code redis-cluster://host:port,host:port,...}. */
+    static final String CLUSTER_SCHEME = "redis-cluster://";
+
+    private final Clients clients;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
     private final long timeoutNanos;
 
-    private RedisLink(RedisClient client, StatefulRedisConnection<String, String> connection, Duration timeout) {
-        this.client = client;
-        this.connection = connection;
+    /** What a standalone (or Sentinel) client and a cluster client both give this link. */
+    private interface Clients {
+        StatefulConnection<String, String> connect();
+
+        RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection);
+
+        StatefulRedisPubSubConnection<String, String> connectPubSub();
+
+        void shutdown();
+    }
+
+    private RedisLink(Clients clients, Duration timeout) {
+        this.clients = clients;
+        this.connection = clients.connect();
+        this.commands = clients.async(connection);
         this.timeoutNanos = timeout.toNanos();
     }
 
-    /** Connects (a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URL); fails when Redis cannot be reached now. */
+    /**
+     * Connects (a {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or
+     * {@code redis-cluster://} URL); fails when Redis cannot be reached now.
+     */
     static RedisLink connect(String url, Duration timeout) {
         ClientResources resources = SharedResources.acquire();
+        Clients clients = null;
+        try {
+            clients = url.startsWith(CLUSTER_SCHEME) ? cluster(resources, url, timeout) : standalone(resources, url, timeout);
+            return new RedisLink(clients, timeout);
+        } catch (RuntimeException e) {
+            if (clients != null) {
+                clients.shutdown();
+            }
+            SharedResources.release();
+            throw new StoreUnavailableException("cannot reach Redis at " + url.replaceAll("//[^@/]*@", "//") + ": "
+                    + e.getMessage(), false, e);
+        }
+    }
+
+    /**
+     * One server, or the primary Sentinel names. Lettuce is set up to fail fast: a command
+     * sent while disconnected is rejected at once, and the client reconnects by itself.
+     */
+    private static Clients standalone(ClientResources resources, String url, Duration timeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         RedisClient client = RedisClient.create(resources, uri);
@@ -69,27 +115,115 @@ final class RedisLink implements AutoCloseable {
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .protocolVersion(ProtocolVersion.RESP2)
                 .build());
-        try {
-            return new RedisLink(client, client.connect(), timeout);
-        } catch (RuntimeException e) {
-            client.shutdown();
-            SharedResources.release();
-            throw new StoreUnavailableException("cannot reach Redis at " + uri.toURI() + ": " + e.getMessage(), false, e);
-        }
+        return new Clients() {
+            @Override
+            public StatefulConnection<String, String> connect() {
+                return client.connect();
+            }
+
+            @Override
+            public RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection) {
+                return ((StatefulRedisConnection<String, String>) connection).async();
+            }
+
+            @Override
+            public StatefulRedisPubSubConnection<String, String> connectPubSub() {
+                return client.connectPubSub();
+            }
+
+            @Override
+            public void shutdown() {
+                client.shutdown();
+            }
+        };
     }
 
-    RedisAsyncCommands<String, String> commands() {
-        return connection.async();
+    /**
+     * A Redis Cluster from its seed nodes ({@code redis-cluster://h1:p1,h2:p2}): the same
+     * fail-fast options, and the topology refreshed every 30 s and at once on MOVED, ASK, a
+     * node it does not know or persistent reconnects. Every key of a domain shares the hash
+     * tag {@code {domain}}, so a domain's scripts run on one shard.
+     */
+    private static Clients cluster(ClientResources resources, String url, Duration timeout) {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String node : url.substring(CLUSTER_SCHEME.length()).split(",")) {
+            RedisURI seed = RedisURI.create("redis://" + node.strip());
+            seed.setTimeout(timeout);
+            seeds.add(seed);
+        }
+        RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+        ClusterClientOptions.Builder options = ClusterClientOptions.builder();
+        // accepted while disconnected (not rejected): a cluster connects to each node on first use, and
+        // rejecting would refuse the first commands of every node; the operation's deadline bounds the wait
+        options.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                .requestQueueSize(100_000)
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                .protocolVersion(ProtocolVersion.RESP2);
+        // adaptive refresh (MOVED, ASK, unknown nodes, persistent reconnects) is on by default in Lettuce 7
+        options.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                .enablePeriodicRefresh(Duration.ofSeconds(30))
+                .build());
+        options.maintNotificationsConfig(MaintNotificationsConfig.disabled()); // (not overridden by the cluster builder)
+        client.setOptions(options.build());
+        return new Clients() {
+            @Override
+            public StatefulConnection<String, String> connect() {
+                return client.connect();
+            }
+
+            @Override
+            public RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection) {
+                return ((StatefulRedisClusterConnection<String, String>) connection).async();
+            }
+
+            @Override
+            public StatefulRedisPubSubConnection<String, String> connectPubSub() {
+                return client.connectPubSub();
+            }
+
+            @Override
+            public void shutdown() {
+                client.shutdown();
+            }
+        };
+    }
+
+    RedisClusterAsyncCommands<String, String> commands() {
+        return commands;
+    }
+
+    /**
+     * {@code WAIT} on the connection that made the write to {@code key}: on a cluster, the
+     * connection to the master of the key's slot (WAIT has no key, so the cluster client
+     * would send it elsewhere, where it counts nothing of this write).
+     */
+    RedisFuture<Long> waitForReplication(String key, int replicas, long millis) {
+        if (connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            RedisURI master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key)).getUri();
+            return cluster.getConnection(master.getHost(), master.getPort()).async().waitForReplication(replicas, millis);
+        }
+        return commands.waitForReplication(replicas, millis);
+    }
+
+    /** Whether this is a Redis Cluster: a domain's keys live on the shard of its hash slot. */
+    boolean isCluster() {
+        return connection instanceof StatefulRedisClusterConnection;
     }
 
     /** A second connection for subscriptions (a subscribed connection can send nothing else). */
     StatefulRedisPubSubConnection<String, String> connectPubSub() {
-        return client.connectPubSub();
+        return clients.connectPubSub();
     }
 
     /** A connection of its own, for a command that blocks (a stream's tail) and must not hold up the others. */
-    StatefulRedisConnection<String, String> connectDedicated() {
-        return client.connect();
+    StatefulConnection<String, String> connectDedicated() {
+        return clients.connect();
+    }
+
+    /** The commands of a connection {@link #connectDedicated} made. */
+    RedisClusterAsyncCommands<String, String> commandsOf(StatefulConnection<String, String> dedicated) {
+        return clients.async(dedicated);
     }
 
     /** When an operation started now must be done by. */
@@ -103,7 +237,7 @@ final class RedisLink implements AutoCloseable {
 
     boolean isReachable() {
         try {
-            return "PONG".equals(await(connection.async().ping(), deadline(), false));
+            return "PONG".equals(await(commands.ping(), deadline(), false));
         } catch (StoreUnavailableException e) {
             return false;
         }
@@ -112,9 +246,9 @@ final class RedisLink implements AutoCloseable {
     /** Runs a script by its digest, loading it when Redis does not know it (after a restart or a failover). */
     <T> T script(String script, ScriptOutputType type, long deadline, String[] scriptKeys, String... args) {
         try {
-            return await(connection.async().<T>evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true);
+            return await(commands.<T>evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true);
         } catch (NoScript e) {
-            return await(connection.async().<T>eval(script, type, scriptKeys, args), deadline, true);
+            return await(commands.<T>eval(script, type, scriptKeys, args), deadline, true);
         }
     }
 
@@ -125,9 +259,9 @@ final class RedisLink implements AutoCloseable {
      */
     <T> CompletableFuture<T> scriptLater(String script, ScriptOutputType type, long deadline, String[] scriptKeys,
                                          String... args) {
-        return RedisLink.<T>later(connection.async().evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true)
+        return RedisLink.<T>later(commands.evalsha(Sha1.of(script), type, scriptKeys, args), deadline, true)
                 .exceptionallyCompose(failure -> StoreUnavailableException.unwrap(failure) instanceof NoScript
-                        ? later(connection.async().<T>eval(script, type, scriptKeys, args), deadline, true)
+                        ? later(commands.<T>eval(script, type, scriptKeys, args), deadline, true)
                         : CompletableFuture.failedFuture(StoreUnavailableException.unwrap(failure)));
     }
 
@@ -219,7 +353,7 @@ final class RedisLink implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        client.shutdown();
+        clients.shutdown();
         SharedResources.release();
     }
 
