@@ -39,6 +39,8 @@ import org.ccarm.events.EventLog;
 final class RedisEventLog implements EventLog, AutoCloseable {
 
     private static final int SCAN_BATCH = 500;
+    /** How long each read blocks when the tail reads several hash slots (a cluster's domains on several shards). */
+    private static final long SLOT_READ_MILLIS = 100;
 
     private final RedisLink link;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -120,15 +122,16 @@ final class RedisEventLog implements EventLog, AutoCloseable {
             bySlot.computeIfAbsent(link.isCluster() ? SlotHash.getSlot(stream) : 0, slot -> new ArrayList<>())
                     .add(XReadArgs.StreamOffset.from(stream, position.getValue() + "-0"));
         }
-        // TODO(cluster): with several slots, every read blocks up to waitMillis and all are awaited, so an event
-        // of one domain may wait for another domain's read to time out; keep reads pending across calls instead
+        // with several slots every read is awaited, so an event of one domain waits for the others' reads to end:
+        // they block at most SLOT_READ_MILLIS then (ten short reads a second per slot, instead of one long one)
+        long block = bySlot.size() > 1 ? Math.min(waitMillis, SLOT_READ_MILLIS) : waitMillis;
         List<RedisFuture<List<StreamMessage<String, String>>>> reads = new ArrayList<>();
         for (Map.Entry<Integer, List<XReadArgs.StreamOffset<String>>> group : bySlot.entrySet()) {
             @SuppressWarnings("unchecked")
             XReadArgs.StreamOffset<String>[] offsets = group.getValue().toArray(XReadArgs.StreamOffset[]::new);
-            reads.add(tailOf(group.getKey()).xread(XReadArgs.Builder.block(waitMillis).count(max), offsets));
+            reads.add(tailOf(group.getKey()).xread(XReadArgs.Builder.block(block).count(max), offsets));
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) + link.timeoutNanos();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(block) + link.timeoutNanos();
         List<ConversationEvent> events = new ArrayList<>();
         for (RedisFuture<List<StreamMessage<String, String>>> read : reads) {
             for (StreamMessage<String, String> entry : RedisLink.await(read, deadline, false)) {
