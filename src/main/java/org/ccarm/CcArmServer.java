@@ -240,7 +240,7 @@ public final class CcArmServer implements AutoCloseable {
         HttpTransport http = started.add(HttpTransport.start(config.httpHost(), config.httpPort(), config.tls(),
                 auth.trustedProxies(), deps, requestIds, metrics), HttpTransport::close);
         OpsServer ops = OpsServer.start(config.ops(), limits.headerTimeoutMillis(),
-                () -> readiness(dispatcher, store, fixtures), metrics::scrape);
+                () -> readiness(dispatcher, store, domains, fixtures), metrics::scrape);
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
                 authentication, housekeeping(websockets, eventStreams, authentication, fixtures, streamUseEvery(auth)), events, eventStreams,
@@ -364,8 +364,9 @@ public final class CcArmServer implements AutoCloseable {
      * Ready for traffic: not stopping, the store answers within its timeout, it has its
      * fixtures, and the audit trail can be written (whatever its durability).
      */
-    private static Readiness readiness(CommandDispatcher dispatcher, ConversationStore store, Fixtures fixtures) {
-        boolean reachable = store.isReachable();
+    private static Readiness readiness(CommandDispatcher dispatcher, ConversationStore store, Set<String> domains,
+                                       Fixtures fixtures) {
+        boolean reachable = store.isReachableFor(domains);
         boolean restoring = fixtures.restoring();
         boolean auditWritable = AuditTrail.writable();
         return new Readiness(Map.of(

@@ -2,6 +2,7 @@ package org.ccarm.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -126,6 +127,11 @@ public final class MeteredConversationStore implements ConversationStore {
     @Override
     public boolean isReachable() {
         return store.isReachable();
+    }
+
+    @Override
+    public boolean isReachableFor(Collection<String> domains) {
+        return store.isReachableFor(domains);
     }
 
     @Override

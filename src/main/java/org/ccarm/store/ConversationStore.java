@@ -1,5 +1,6 @@
 package org.ccarm.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -86,6 +87,15 @@ public interface ConversationStore extends AutoCloseable {
 
     /** Whether the store answers now (for readiness); never throws. */
     boolean isReachable();
+
+    /**
+     * Whether the store answers now for these domains (for readiness); never throws. On a
+     * Redis Cluster each domain lives on the shard of its hash slot: a node that holds none
+     * of them may be down without making this instance unready.
+     */
+    default boolean isReachableFor(Collection<String> domains) {
+        return isReachable();
+    }
 
     @Override
     void close();

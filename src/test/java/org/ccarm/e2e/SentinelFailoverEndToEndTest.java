@@ -4,25 +4,11 @@ import static org.ccarm.callcontrol.Conversations.free;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.ccarm.CcArmServer;
-import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.config.StoreConfig;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.testing.Await;
@@ -46,20 +32,6 @@ class SentinelFailoverEndToEndTest {
 
     private static final String MASTER = "ccarm";
     private static final int CLIENTS = 8;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    /** What one client last knew of its conversation, from the answers it got. */
-    private static final class Client {
-        final String id;
-        boolean held; // as the last 200 (or a 403 that says which) left it
-        boolean uncertain; // a 503 saying the outcome is unknown came after it
-        int contradicted; // a 403 that says otherwise than a certain last 200: an answered change was lost
-        final Map<Integer, Integer> statuses = new TreeMap<>();
-
-        Client(String id) {
-            this.id = id;
-        }
-    }
 
     @ParameterizedTest(name = "wait-replicas {0}")
     @ValueSource(ints = {0, 1})
@@ -83,118 +55,39 @@ class SentinelFailoverEndToEndTest {
                     Duration.ofSeconds(30), "the Sentinels know both replicas and each other");
             StoreConfig store = new StoreConfig("redis", "redis-sentinel://" + String.join(",", sentinels) + "#" + MASTER,
                     1_000, "failover-" + waitReplicas, waitReplicas);
-            List<Client> clients = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
             try (ConversationStore direct = CcArmServer.openStore(store)) {
                 for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(new Client(RunningServer.uniqueId("failover")));
-                    direct.put(free("demo", clients.get(i).id, "1001"));
+                    ids.add(RunningServer.uniqueId("failover"));
+                    direct.put(free("demo", ids.get(i), "1001"));
                 }
             }
             CcArmServer server = CcArmServer.start(TestConfigs.config(Optional.empty(), "demo").withStore(store));
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong killedAt = new AtomicLong();
-            AtomicLong firstRefusal = new AtomicLong(); // the first 503 after the kill
-            AtomicLong backAt = new AtomicLong(); // the first 200 of a request sent after that
-            AtomicLong lastRefusal = new AtomicLong();
-            Map<String, String> odd = new ConcurrentHashMap<>();
-            ExecutorService load = Executors.newFixedThreadPool(CLIENTS);
+            HoldReleaseLoad load = new HoldReleaseLoad(server.uri(), "demo", ids);
             try {
-                for (Client client : clients) {
-                    load.submit(() -> drive(server.uri(), client, running, killedAt, firstRefusal, backAt, lastRefusal, odd));
-                }
-                Await.until(() -> clients.stream().allMatch(c -> {
-                    synchronized (c) {
-                        return c.statuses.getOrDefault(200, 0) > 20;
-                    }
-                }),
-                        Duration.ofSeconds(20), "the load runs");
+                load.awaitRunning(20);
                 primary.kill();
-                killedAt.set(System.nanoTime());
-                Await.until(() -> backAt.get() != 0, Duration.ofSeconds(15), "service back within 15 s of the kill");
-                long since = System.nanoTime();
-                Await.until(() -> System.nanoTime() - since > TimeUnit.SECONDS.toNanos(2) || !odd.isEmpty(),
-                        Duration.ofSeconds(5), "two more seconds of load on the new primary");
+                load.broken();
+                Await.until(load::isBack, Duration.ofSeconds(15), "service back within 15 s of the kill");
+                load.keepOn(Duration.ofSeconds(2)); // on the new primary
             } finally {
-                running.set(false);
-                load.shutdown();
-                assertTrue(load.awaitTermination(30, TimeUnit.SECONDS));
+                load.stop();
                 server.close();
             }
-            assertTrue(odd.isEmpty(), "only 200, 403 and 503 store_unavailable: " + odd);
-
-            int lost = 0;
-            int refused = 0;
+            assertTrue(load.odd().isEmpty(), "only 200, 403 and 503 store_unavailable: " + load.odd());
+            int lost;
             try (ConversationStore direct = CcArmServer.openStore(store)) {
-                for (Client client : clients) {
-                    boolean held = direct.find(new ConversationKey("demo", client.id)).orElseThrow().isOnHold();
-                    synchronized (client) {
-                        if (held != client.held && !client.uncertain) {
-                            lost++;
-                        }
-                        lost += client.contradicted;
-                        refused += client.statuses.getOrDefault(503, 0);
-                    }
-                }
+                lost = load.lost(direct);
             }
-            long window = TimeUnit.NANOSECONDS.toMillis(backAt.get() - killedAt.get());
-            long lastRefusalAfterKill = lastRefusal.get() == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(lastRefusal.get() - killedAt.get());
             System.out.printf("failover (wait-replicas %d): service back (the first 200 of a request sent after the first "
                     + "503) %d ms after the kill, the last 503 at %d ms, %d answers 503, "
-                    + "%d answered changes lost (among %d conversations)%n", waitReplicas, window, lastRefusalAfterKill,
-                    refused, lost, CLIENTS);
+                    + "%d answered changes lost (among %d conversations)%n", waitReplicas, load.windowMillis(),
+                    load.lastRefusalMillis(), load.count(503), lost, CLIENTS);
             if (waitReplicas > 0) {
                 assertEquals(0, lost, "with wait-replicas, no change answered 200 is lost");
             }
         } finally {
             servers.forEach(RedisServer::close);
-        }
-    }
-
-    /** One client: holds and releases its conversation, as its last answers say it is, until told to stop. */
-    private void drive(URI base, Client client, AtomicBoolean running, AtomicLong killedAt, AtomicLong firstRefusal,
-                       AtomicLong backAt, AtomicLong lastRefusal, Map<String, String> odd) {
-        while (running.get()) {
-            String command = client.held ? "call_unhold" : "call_hold";
-            long sent = System.nanoTime();
-            int status;
-            String body;
-            try {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("demo/service/cc/arm/" + command))
-                        .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/xml")
-                        .POST(HttpRequest.BodyPublishers.ofString("<in><request><" + command + " conversation_id=\""
-                                + client.id + "\" operator_id=\"1001\"/></request></in>")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                status = answer.statusCode();
-                body = answer.body();
-            } catch (IOException | InterruptedException e) {
-                odd.put(client.id, "no answer: " + e);
-                return;
-            }
-            synchronized (client) {
-                client.statuses.merge(status, 1, Integer::sum);
-            }
-            if (status == 200) {
-                client.held = command.equals("call_hold");
-                client.uncertain = false;
-                if (firstRefusal.get() != 0 && sent > firstRefusal.get()) {
-                    backAt.compareAndSet(0, System.nanoTime());
-                }
-            } else if (status == 403 && (body.contains("already on hold") || body.contains("is not on hold"))) {
-                boolean held = body.contains("already on hold");
-                if (held != client.held && !client.uncertain) {
-                    client.contradicted++; // the store is not as our last 200 left it
-                }
-                client.held = held; // (a change of unknown outcome may have been made after all)
-                client.uncertain = false;
-            } else if (status == 503 && body.contains("reason=\"store_unavailable\"")) {
-                lastRefusal.set(System.nanoTime());
-                if (killedAt.get() != 0) {
-                    firstRefusal.compareAndSet(0, lastRefusal.get());
-                }
-                client.uncertain |= body.contains("unknown");
-            } else {
-                odd.put(client.id, status + " " + body);
-            }
         }
     }
 

@@ -56,6 +56,51 @@ public final class RedisCluster implements AutoCloseable {
         return nodes;
     }
 
+    /** The node whose master serves {@code slot} now (as the nodes themselves say). */
+    public RedisServer ownerOf(int slot) throws IOException {
+        for (RedisServer node : nodes) {
+            for (Object range : (List<?>) Resp.call(node.port(), "CLUSTER", "SLOTS")) {
+                List<?> entry = (List<?>) range;
+                if ((Long) entry.get(0) <= slot && slot <= (Long) entry.get(1)) {
+                    long port = (Long) ((List<?>) entry.get(2)).get(1);
+                    return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+                }
+            }
+        }
+        throw new IllegalStateException("no node serves slot " + slot);
+    }
+
+    /**
+     * Moves one hash slot and its keys from one master to another while clients keep using
+     * it, as {@code redis-cli --cluster reshard} does: the target imports, the source
+     * migrates (clients get ASK for keys already moved, TRYAGAIN for a script whose keys are
+     * split), keys go over in batches, then every node is told the slot's new owner (clients
+     * get MOVED). Returns how many keys moved.
+     */
+    public int moveSlot(int slot, RedisServer from, RedisServer to) throws IOException {
+        String fromId = (String) Resp.call(from.port(), "CLUSTER", "MYID");
+        String toId = (String) Resp.call(to.port(), "CLUSTER", "MYID");
+        Resp.call(to.port(), "CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", fromId);
+        Resp.call(from.port(), "CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", toId);
+        int moved = 0;
+        for (List<?> keys; !(keys = (List<?>) Resp.call(from.port(), "CLUSTER", "GETKEYSINSLOT", String.valueOf(slot), "10"))
+                .isEmpty(); ) {
+            List<String> command = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", String.valueOf(to.port()), "", "0",
+                    "5000", "KEYS"));
+            keys.forEach(key -> command.add((String) key));
+            Resp.call(from.port(), command.toArray(String[]::new));
+            moved += keys.size();
+        }
+        Resp.call(to.port(), "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+        Resp.call(from.port(), "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+        for (RedisServer node : nodes) {
+            if (node != from && node != to) {
+                Resp.call(node.port(), "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+            }
+        }
+        return moved;
+    }
+
     /** The seed URL the server takes: {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
     public String url() {
         return "redis-cluster://" + nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));

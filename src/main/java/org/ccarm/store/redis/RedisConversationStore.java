@@ -6,6 +6,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -282,6 +283,11 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public boolean isReachable() {
         return link.isReachable();
+    }
+
+    @Override
+    public boolean isReachableFor(Collection<String> domains) {
+        return link.isCluster() ? link.answersFor(domains.stream().map(keys::eventSeq).toList()) : link.isReachable();
     }
 
     @Override

@@ -243,6 +243,23 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the nodes that hold these keys answer now: one {@code EXISTS} per key, routed
+     * by its slot (on a cluster, a {@code PING} goes to whichever node the client chose).
+     */
+    boolean answersFor(List<String> keys) {
+        long deadline = deadline();
+        List<RedisFuture<Long>> replies = keys.stream().map(key -> commands.exists(key)).toList();
+        try {
+            for (RedisFuture<Long> reply : replies) {
+                await(reply, deadline, false);
+            }
+            return true;
+        } catch (StoreUnavailableException e) {
+            return false;
+        }
+    }
+
     /** Runs a script by its digest, loading it when Redis does not know it (after a restart or a failover). */
     <T> T script(String script, ScriptOutputType type, long deadline, String[] scriptKeys, String... args) {
         try {
@@ -338,9 +355,12 @@ final class RedisLink implements AutoCloseable {
         }
         String message = String.valueOf(cause.getMessage());
         if (cause instanceof RedisCommandExecutionException) {
-            // Redis answered: a replica after a failover (READONLY), still loading its data, out of memory
+            // Redis answered: a replica after a failover (READONLY), still loading its data, out of memory; on a
+            // cluster, a script whose keys are split by a slot being moved (TRYAGAIN), a slot nobody serves
+            // (CLUSTERDOWN). Each refuses the command before running it.
             if (message.startsWith("READONLY") || message.startsWith("LOADING") || message.startsWith("MASTERDOWN")
-                    || message.startsWith("OOM") || message.startsWith("BUSY")) {
+                    || message.startsWith("OOM") || message.startsWith("BUSY") || message.startsWith("TRYAGAIN")
+                    || message.startsWith("CLUSTERDOWN")) {
                 return new StoreUnavailableException("Redis refused the command: " + message, false, cause);
             }
             return new IllegalStateException("Redis answered an error: " + message, cause);
