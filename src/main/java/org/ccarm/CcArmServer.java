@@ -26,6 +26,7 @@ import org.ccarm.auth.AuthStore;
 import org.ccarm.auth.Authentication;
 import org.ccarm.auth.InMemoryAuthStore;
 import org.ccarm.auth.PasswordHashing;
+import org.ccarm.command.CallHandover;
 import org.ccarm.command.CarriedCalls;
 import org.ccarm.command.CommandCatalog;
 import org.ccarm.config.AuditConfig;
@@ -210,8 +211,13 @@ public final class CcArmServer implements AutoCloseable {
         SipServer sip = config.sip().enabled() ? started.add(SipServer.start(config.sip(),
                 config.domains().stream().map(ServerConfig.DomainConfig::name).toList(), store, authStore, audit, metrics,
                 clock, continuations), SipServer::close) : null;
-        CommandCatalog catalog = CommandCatalog.standard(store, sip == null ? CarriedCalls.NONE : sip.carriedCalls(),
-                authentication, metrics::login);
+        // commands of calls other instances carry are handed to them; those of this one's calls taken from them
+        CallHandover calls = new CallHandover(store, sip == null ? "" : sip.instance(),
+                sip == null ? CarriedCalls.NONE : sip.carriedCalls(), config.sip().handoverTimeoutMillis());
+        if (sip != null) {
+            calls.serve();
+        }
+        CommandCatalog catalog = CommandCatalog.standard(store, calls, authentication, metrics::login);
         CommandDispatcher dispatcher = new CommandDispatcher(domains, catalog, audit, metrics, clock, authentication,
                 auth.required(), continuations);
         AnswerEncoder encoder = new AnswerEncoder();
@@ -229,7 +235,7 @@ public final class CcArmServer implements AutoCloseable {
                 Duration.ofMillis(limits.websocketIdleMillis()), metrics, requestIds::next, websockets, origins,
                 events, eventEncoder);
         HttpRoutes.Dependencies deps = new HttpRoutes.Dependencies(dispatcher, catalog.names(),
-                switchFeed(store, conversationJson, audit, continuations, sip), domains, encoder, config.adminToken(), limits,
+                switchFeed(store, conversationJson, audit, continuations, calls), domains, encoder, config.adminToken(), limits,
                 (context, path, servlet) -> FrameTransport.install(context, path, servlet, frames), operators, origins, events,
                 eventEncoder, eventStreams, metrics);
         // a session ended anywhere (logout, deletion) closes this instance's websockets and event streams acting in it
@@ -248,11 +254,9 @@ public final class CcArmServer implements AutoCloseable {
     }
 
     private static SwitchFeed switchFeed(ConversationStore store, ConversationJson json, AuditLog audit,
-                                         ExecutorService continuations, SipServer sip) {
+                                         ExecutorService continuations, CallHandover calls) {
         SwitchFeed feed = new SwitchFeed(store, json, audit, continuations);
-        if (sip != null) {
-            feed.hangUpWith(sip.hangUp()); // a DELETE of a SIP conversation hangs the call up
-        }
+        feed.hangUpWith(calls::hangUpAnywhere); // a DELETE of a SIP conversation hangs the call up, wherever it is
         return feed;
     }
 

@@ -23,14 +23,17 @@ public final class Conversation {
     private final List<String> operators;
     private final Hold hold; // null when not on hold
     private final Caller caller; // null unless the server carries the call (SIP)
+    private final String owner; // the instance that carries the call's dialogs; null for the feed's, or not recorded
     private final long version;
 
-    private Conversation(String domain, String id, List<String> operators, Hold hold, Caller caller, long version) {
+    private Conversation(String domain, String id, List<String> operators, Hold hold, Caller caller, String owner,
+                         long version) {
         this.domain = domain;
         this.id = id;
         this.operators = operators;
         this.hold = hold;
         this.caller = caller;
+        this.owner = owner;
         this.version = version;
     }
 
@@ -73,7 +76,7 @@ public final class Conversation {
             throw new IllegalArgumentException(
                     "operator " + held.heldBy() + " cannot hold a conversation it does not take part in");
         }
-        return new Conversation(domain, id, participants, held, caller.orElse(null), version);
+        return new Conversation(domain, id, participants, held, caller.orElse(null), null, version);
     }
 
     /** The operators in order without repeats; an already distinct immutable list is kept as it is. */
@@ -116,6 +119,24 @@ public final class Conversation {
         return Optional.ofNullable(caller);
     }
 
+    /**
+     * The instance that carries this call's dialogs ({@code sip.instance-id} with its
+     * incarnation): only it can change the media, so a command arriving elsewhere is handed
+     * to it. Empty for a conversation of the switch feed.
+     */
+    public Optional<String> owner() {
+        return Optional.ofNullable(owner);
+    }
+
+    /** This call as carried by {@code instance} (a carried call only: it has a caller). */
+    public Conversation carriedBy(String instance) {
+        Objects.requireNonNull(instance, "instance");
+        if (caller == null) {
+            throw new IllegalArgumentException("only a call the server carries (with a caller) has an owner");
+        }
+        return new Conversation(domain, id, operators, hold, caller, instance, version);
+    }
+
     /** Whether the server carries this call (SIP): its hold is the media's, changed by re-INVITEs. */
     public boolean isCarriedCall() {
         return caller != null;
@@ -132,7 +153,7 @@ public final class Conversation {
 
     /** Only transitions in this package create the next state, after their checks: one version later. */
     Conversation withHold(Hold newHold) {
-        return new Conversation(domain, id, operators, newHold, caller, version + 1);
+        return new Conversation(domain, id, operators, newHold, caller, owner, version + 1);
     }
 
     /**
@@ -141,13 +162,14 @@ public final class Conversation {
      * puts the state back together with it. The holder must take part, as in {@link #of}.
      */
     public Conversation recordedAs(Optional<Hold> newHold, long newVersion) {
-        return of(domain, id, operators, newHold, Optional.ofNullable(caller), newVersion);
+        Conversation recorded = of(domain, id, operators, newHold, Optional.ofNullable(caller), newVersion);
+        return owner == null ? recorded : recorded.carriedBy(owner);
     }
 
     /** The same call (everything but the hold and the version): what a transition never changes. */
     public boolean sameCallAs(Conversation other) {
         return domain.equals(other.domain) && id.equals(other.id) && operators.equals(other.operators)
-                && Objects.equals(caller, other.caller);
+                && Objects.equals(caller, other.caller) && Objects.equals(owner, other.owner);
     }
 
     /** The same call and hold, without the version: what a report or a fixture describes. */
@@ -162,13 +184,13 @@ public final class Conversation {
 
     @Override
     public int hashCode() {
-        return Objects.hash(domain, id, operators, hold, caller, version);
+        return Objects.hash(domain, id, operators, hold, caller, owner, version);
     }
 
     @Override
     public String toString() {
         return "Conversation[" + domain + "/" + id + " v" + version + ", operators=" + operators
                 + (hold == null ? ", not held" : ", held by " + hold.heldBy() + " since " + hold.since())
-                + (caller == null ? "" : ", caller " + caller.uri()) + "]";
+                + (caller == null ? "" : ", caller " + caller.uri()) + (owner == null ? "" : ", carried by " + owner) + "]";
     }
 }

@@ -48,6 +48,7 @@ public final class ConversationCodec {
     public static final String HELD_SINCE = "held_since";
     public static final String CALLER = "caller";
     public static final String CALLER_NAME = "caller_name";
+    public static final String SIP_OWNER = "sip_owner";
 
     /** Every field, in the order JSON writes them. */
     public static final List<Field> FIELDS = List.of(
@@ -55,7 +56,8 @@ public final class ConversationCodec {
             new Field(HELD_BY, Kind.TEXT, false),
             new Field(HELD_SINCE, Kind.INSTANT, false),
             new Field(CALLER, Kind.TEXT, false, false),
-            new Field(CALLER_NAME, Kind.TEXT, false, false));
+            new Field(CALLER_NAME, Kind.TEXT, false, false),
+            new Field(SIP_OWNER, Kind.TEXT, false, false));
 
     private ConversationCodec() {}
 
@@ -74,6 +76,7 @@ public final class ConversationCodec {
             values.put(CALLER, caller.uri());
             caller.displayName().ifPresent(name -> values.put(CALLER_NAME, name));
         });
+        conversation.owner().ifPresent(owner -> values.put(SIP_OWNER, owner));
         return values;
     }
 
@@ -103,7 +106,12 @@ public final class ConversationCodec {
             throw new IllegalArgumentException(CALLER_NAME + " is given but " + CALLER + " is not");
         }
         Optional<Caller> caller = callerUri == null ? Optional.empty() : Optional.of(new Caller(callerUri, callerName));
-        return Conversation.of(domain, id, operators, hold, caller, version);
+        String owner = (String) typed(values, SIP_OWNER, String.class);
+        if (callerUri == null && owner != null) {
+            throw new IllegalArgumentException(SIP_OWNER + " is given but " + CALLER + " is not");
+        }
+        Conversation conversation = Conversation.of(domain, id, operators, hold, caller, version);
+        return owner == null ? conversation : conversation.carriedBy(owner);
     }
 
     /**

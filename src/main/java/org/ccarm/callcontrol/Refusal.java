@@ -18,6 +18,11 @@ public enum Refusal {
     OPERATOR_REQUIRED,
     /** A phone (a leg of a SIP call) refused the media change or did not answer it in time. */
     MEDIA_REFUSED,
+    /**
+     * The rules allow the change, but the call is carried by another instance (SIP), which
+     * must make it (the media first): the command is handed over to it. Never answered as such.
+     */
+    CARRIED_ELSEWHERE,
     /** An operator (not a supervisor) named another operator in operator_id. */
     NOT_PERMITTED
 }

@@ -109,6 +109,30 @@ public sealed interface Transition {
         }
     }
 
+    /**
+     * {@code change}, asked of an instance that does not carry the conversation's call: the
+     * rules run as always, but a change they allow of a call that an instance carries (SIP,
+     * {@link Conversation#owner}) is refused {@link Refusal#CARRIED_ELSEWHERE}: only that
+     * instance can change the media, and records the change after it. Other conversations
+     * change as {@code change} says.
+     */
+    record NotCarriedHere(Transition change) implements Transition {
+
+        public NotCarriedHere {
+            Objects.requireNonNull(change, "change");
+        }
+
+        @Override
+        public TransitionResult applyTo(Conversation current) {
+            TransitionResult result = change.applyTo(current);
+            if (result instanceof TransitionResult.Applied applied && current.owner().isPresent()) {
+                return new TransitionResult.Refused(Refusal.CARRIED_ELSEWHERE, "conversation " + current.id()
+                        + " is carried by instance " + current.owner().get(), applied.actingOperator(), current.version());
+            }
+            return result;
+        }
+    }
+
     /** The rules of rights, the same for every transition. */
     final class Rights {
         private Rights() {}

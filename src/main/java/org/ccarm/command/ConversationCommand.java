@@ -1,6 +1,7 @@
 package org.ccarm.command;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.ccarm.callcontrol.ConversationKey;
@@ -11,6 +12,7 @@ import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
 import org.ccarm.protocol.ProtocolException;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.Handovers;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -57,12 +59,17 @@ public final class ConversationCommand implements Command<ConversationArguments>
 
     @Override
     public CompletionStage<Outcome> executeLater(ConversationArguments arguments, CommandContext context) {
+        long arrived = System.nanoTime();
         ConversationKey key = key(arguments, context);
         Transition transition = rule.transitionFor(arguments, context);
-        // a call this server carries changes its media first; any other conversation is recorded at once
+        // a call this server carries changes its media first; a call another instance carries is handed to it;
+        // any other conversation is recorded at once
         Optional<CarriedCalls.CarriedCall> call = calls.call(key);
-        CompletionStage<TransitionResult> applied = call.isEmpty() ? store.applyAsync(key, transition)
-                : call.get().change(transition, checked -> store.applyAsync(key, checked));
+        CompletionStage<TransitionResult> applied = call.isPresent()
+                ? call.get().change(transition, checked -> store.applyAsync(key, checked))
+                : store.applyAsync(key, new Transition.NotCarriedHere(transition)).thenCompose(result ->
+                        result instanceof TransitionResult.Refused refused && refused.refusal() == Refusal.CARRIED_ELSEWHERE
+                                ? calls.handOver(key, transition, arrived) : CompletableFuture.completedFuture(result));
         return applied.handle((result, failure) -> {
             if (failure == null) {
                 return outcomeOf(arguments, result);
@@ -70,6 +77,10 @@ public final class ConversationCommand implements Command<ConversationArguments>
             Optional<StoreUnavailableException> unavailable = StoreUnavailableException.in(failure);
             if (unavailable.isPresent()) {
                 return unavailable(arguments, unavailable.get());
+            }
+            if (StoreUnavailableException.unwrap(failure) instanceof Handovers.Unanswered unanswered) {
+                return Outcome.refused(ErrorReason.OWNER_UNAVAILABLE, unanswered.getMessage(), arguments.conversationId(),
+                        arguments.operatorId().orElse(null), 0).retryAfter(1);
             }
             throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });

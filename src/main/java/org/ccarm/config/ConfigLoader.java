@@ -134,7 +134,9 @@ public final class ConfigLoader {
                 settings.string("sip.hold-direction", d.holdDirection()),
                 settings.number("sip.reinvite-timeout-ms", d.reinviteTimeoutMillis()),
                 settings.number("sip.ring-timeout-ms", d.ringTimeoutMillis()),
-                settings.integer("sip.max-calls", d.maxCalls()));
+                settings.integer("sip.max-calls", d.maxCalls()),
+                Optional.of(settings.string("sip.instance-id", "")).filter(id -> !id.isBlank()),
+                settings.number("sip.handover-timeout-ms", d.handoverTimeoutMillis()));
     }
 
     private static AuthConfig auth(Settings settings) {

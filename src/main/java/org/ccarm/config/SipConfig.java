@@ -17,16 +17,21 @@ import java.util.Optional;
  * @param reinviteTimeoutMillis how long a leg has to answer a re-INVITE before the change is refused
  * @param ringTimeoutMillis  how long an operator's phone may ring before the call is refused (480)
  * @param maxCalls           calls carried at once; past it new INVITEs are answered 503
+ * @param instanceId         this instance's name as the owner of the calls it carries (a per-start
+ *                           incarnation is added); empty: the host name and the SIP port
+ * @param handoverTimeoutMillis how long a command handed to the instance that carries its call may
+ *                           take before it is answered 503 {@code owner_unavailable}
  */
 public record SipConfig(boolean enabled, String host, int port, List<String> trustedNetworks,
                         Optional<String> defaultDomain, int maxExpires, String holdDirection,
-                        long reinviteTimeoutMillis, long ringTimeoutMillis, int maxCalls) {
+                        long reinviteTimeoutMillis, long ringTimeoutMillis, int maxCalls,
+                        Optional<String> instanceId, long handoverTimeoutMillis) {
 
     public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
     /** What the jar ships: on, loopback, port 5060. */
     public static final SipConfig DEFAULTS = new SipConfig(true, "127.0.0.1", 5060, LOOPBACK, Optional.empty(), 3600,
-            "inactive", 4_000, 30_000, 10_000);
+            "inactive", 4_000, 30_000, 10_000, Optional.empty(), 12_000);
 
     /** No SIP listener: the server carries no calls (tests and benchmarks that do not need it). */
     public static final SipConfig OFF = DEFAULTS.withEnabled(false);
@@ -47,6 +52,14 @@ public record SipConfig(boolean enabled, String host, int port, List<String> tru
         if (reinviteTimeoutMillis < 1 || ringTimeoutMillis < 1) {
             throw new IllegalArgumentException("'sip.reinvite-timeout-ms' and 'sip.ring-timeout-ms' must be positive");
         }
+        Objects.requireNonNull(instanceId, "instanceId");
+        if (instanceId.isPresent() && !instanceId.get().matches("[A-Za-z0-9._:-]{1,100}")) {
+            throw new IllegalArgumentException("'sip.instance-id' takes letters, digits and . _ : - (at most 100), not '"
+                    + instanceId.get() + "'");
+        }
+        if (handoverTimeoutMillis < 1) {
+            throw new IllegalArgumentException("'sip.handover-timeout-ms' must be positive, not " + handoverTimeoutMillis);
+        }
         if (maxCalls < 1) {
             throw new IllegalArgumentException("'sip.max-calls' must be positive, not " + maxCalls);
         }
@@ -54,27 +67,33 @@ public record SipConfig(boolean enabled, String host, int port, List<String> tru
 
     public SipConfig withEnabled(boolean on) {
         return new SipConfig(on, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
-                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls);
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, instanceId, handoverTimeoutMillis);
     }
 
     /** On, on loopback, on a free port: what tests and benchmarks that place calls use. */
     public SipConfig onFreePort() {
         return new SipConfig(true, host, 0, trustedNetworks, defaultDomain, maxExpires, holdDirection,
-                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls);
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, instanceId, handoverTimeoutMillis);
     }
 
     public SipConfig withTimeouts(long reinviteMillis, long ringMillis) {
         return new SipConfig(enabled, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
-                reinviteMillis, ringMillis, maxCalls);
+                reinviteMillis, ringMillis, maxCalls, instanceId, handoverTimeoutMillis);
     }
 
     public SipConfig withMaxCalls(int calls) {
         return new SipConfig(enabled, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
-                reinviteTimeoutMillis, ringTimeoutMillis, calls);
+                reinviteTimeoutMillis, ringTimeoutMillis, calls, instanceId, handoverTimeoutMillis);
+    }
+
+    /** Named {@code id} (tests run several instances in one process), handing over within {@code timeoutMillis}. */
+    public SipConfig asInstance(String id, long timeoutMillis) {
+        return new SipConfig(enabled, host, port, trustedNetworks, defaultDomain, maxExpires, holdDirection,
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, Optional.of(id), timeoutMillis);
     }
 
     public SipConfig withTrustedNetworks(List<String> networks) {
         return new SipConfig(enabled, host, port, networks, defaultDomain, maxExpires, holdDirection,
-                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls);
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, instanceId, handoverTimeoutMillis);
     }
 }

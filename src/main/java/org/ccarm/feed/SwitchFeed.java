@@ -29,12 +29,16 @@ public final class SwitchFeed {
     private final Executor continuations;
     private volatile CallHangUp calls = CallHangUp.NONE;
 
-    /** The calls this server carries (SIP), which a DELETE hangs up before it ends them. */
+    /** The calls the instances carry (SIP), which a DELETE hangs up before it ends them. */
     public interface CallHangUp {
-        CallHangUp NONE = key -> { };
+        CallHangUp NONE = key -> CompletableFuture.completedFuture(null);
 
-        /** Hangs the call up (a BYE on each leg) when this server carries it; nothing otherwise. */
-        void hangUp(ConversationKey key);
+        /**
+         * Hangs the call up (a BYE on each leg) wherever it is carried, here or by the
+         * instance it is handed to; completes when that is done or cannot be (the owner does not
+         * answer: the conversation ends anyway). Nothing for a conversation that is no call.
+         */
+        CompletionStage<Void> hangUp(ConversationKey key);
     }
 
     /**
@@ -98,8 +102,8 @@ public final class SwitchFeed {
         if (!audit.acceptsChanges()) {
             return CompletableFuture.failedFuture(new AuditUnavailableException());
         }
-        calls.hangUp(key);
-        return available(store.removeLater(key)).thenApply(removed -> {
+        return calls.hangUp(key).exceptionally(failure -> null)
+                .thenCompose(hungUp -> available(store.removeLater(key))).thenApply(removed -> {
             if (removed.isPresent() && !audit(key, "feed_delete", removed.get().version(), removed.get().seq(), "ended",
                     204, start, requestId)) {
                 throw new CompletionException(AuditUnavailableException.afterTheChange());

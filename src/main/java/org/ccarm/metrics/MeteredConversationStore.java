@@ -13,6 +13,7 @@ import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.Handovers;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -122,6 +123,11 @@ public final class MeteredConversationStore implements ConversationStore {
     @Override
     public EventLog events() {
         return store.events();
+    }
+
+    @Override
+    public Handovers handovers() {
+        return store.handovers();
     }
 
     @Override

@@ -73,6 +73,12 @@ public enum ErrorReason {
      * ({@code Retry-After}).
      */
     AUDIT_UNAVAILABLE("audit_unavailable", 503),
+    /**
+     * The conversation is a SIP call carried by another instance, to which the command was
+     * handed, and that instance did not answer within {@code sip.handover-timeout-ms}; with
+     * {@code Retry-After}. The outcome is unknown: the owner may still carry it out.
+     */
+    OWNER_UNAVAILABLE("owner_unavailable", 503),
     /** Every password check is busy (logins queue on a small pool of their own): try again ({@code Retry-After}). */
     LOGINS_BUSY("logins_busy", 503),
     /** The server is stopping: new commands go to another instance. */

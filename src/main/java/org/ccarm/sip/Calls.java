@@ -34,7 +34,6 @@ import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.command.CarriedCalls;
 import org.ccarm.config.SipConfig;
-import org.ccarm.feed.SwitchFeed;
 import org.ccarm.logging.RateLimitedLog;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.store.ConversationStore;
@@ -49,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * (commands, or the phone's own) are {@link MediaChanges}'. Nothing here waits: the store and
  * the phones answer later, on other threads.
  */
-final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
+final class Calls implements CarriedCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
     private static final RateLimitedLog LIMITED = new RateLimitedLog(LOG, 1, TimeUnit.MINUTES);
@@ -68,10 +67,12 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     private final Map<ConversationKey, Call> byConversation = new ConcurrentHashMap<>();
     private final Map<String, Call> ringing = new ConcurrentHashMap<>(); // by the caller's Call-ID and From tag
     private final AtomicInteger active = new AtomicInteger();
+    private final String instance;
     private volatile SipMessages sip;
 
     Calls(SipConfig config, ConversationStore store, AuthStore operators, AuditLog audit, Metrics metrics, Clock clock,
-          Executor continuations, ScheduledExecutorService timers) {
+          Executor continuations, ScheduledExecutorService timers, String instance) {
+        this.instance = instance;
         this.config = config;
         this.store = store;
         this.operators = operators;
@@ -86,6 +87,11 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
     void start(SipMessages messages) {
         this.sip = messages;
         media.start(messages);
+    }
+
+    /** This instance's name with its incarnation: the owner its calls record. */
+    String instance() {
+        return instance;
     }
 
     /** Calls answered and not ended. */
@@ -285,7 +291,7 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
         }
         String id = SipMessages.randomHex();
         Conversation conversation = Conversation.of(call.domain, id, List.of(call.operatorId), Optional.empty(),
-                Optional.of(call.caller), 0);
+                Optional.of(call.caller), 0).carriedBy(instance);
         store.putLater(conversation).whenCompleteAsync((put, failure) -> {
             if (failure != null) {
                 boolean unavailable = StoreUnavailableException.in(failure).isPresent();
@@ -410,13 +416,15 @@ final class Calls implements CarriedCalls, SwitchFeed.CallHangUp {
 
     /** The switch feed ends a call this server carries: both legs hung up (the feed then ends the conversation). */
     @Override
-    public void hangUp(ConversationKey key) {
+    public boolean hangUp(ConversationKey key) {
         Call call = byConversation.remove(key);
         if (call != null && call.end()) {
             freeSlot(call);
             sip.bye(call.callerLeg.dialog());
             sip.bye(call.operatorLeg.dialog());
+            return true;
         }
+        return false;
     }
 
     /** A request in a call's dialog the server does not interpret: sent on to the other leg, its answer back. */

@@ -50,7 +50,6 @@ import org.ccarm.audit.AuditLog;
 import org.ccarm.auth.AuthStore;
 import org.ccarm.command.CarriedCalls;
 import org.ccarm.config.SipConfig;
-import org.ccarm.feed.SwitchFeed;
 import org.ccarm.logging.RateLimitedLog;
 import org.ccarm.metrics.Metrics;
 import org.ccarm.sip.logging.Slf4jServerLogger;
@@ -112,7 +111,10 @@ public final class SipServer implements AutoCloseable {
             int port = points[0].getPort();
             SipProvider provider = stack.createSipProvider(points[0]);
             provider.addListeningPoint(points[1]);
-            Calls calls = new Calls(config, store, operators, audit, metrics, clock, continuations, timers);
+            // the owner the calls carried here record: named by the configuration or after this host and port,
+            // with a new incarnation each start, so that a quick restart is a new owner and finds its calls lost
+            String instance = config.instanceId().orElse(hostName() + ":" + port) + "#" + SipMessages.randomHex().substring(0, 8);
+            Calls calls = new Calls(config, store, operators, audit, metrics, clock, continuations, timers, instance);
             Registrar registrar = new Registrar(operators, config.maxExpires(), clock, continuations);
             SipMessages messages = new SipMessages(new HeaderFactoryImpl(), new MessageFactoryImpl(),
                     new AddressFactoryImpl(), provider, config.host(), port);
@@ -121,7 +123,7 @@ public final class SipServer implements AutoCloseable {
             provider.addSipListener(new Router(messages, calls, registrar, trusted, Set.copyOf(domains), defaultDomain));
             stack.start();
             metrics.gauge("ccarm.sip.calls", "SIP calls carried now (answered, not ended)", calls, Calls::up);
-            LOG.info("sip listening on {}:{} (udp, tcp)", config.host(), port);
+            LOG.info("sip listening on {}:{} (udp, tcp) as instance {}", config.host(), port, instance);
             return new SipServer(stack, calls, timers, port);
         } catch (Exception | Error e) {
             if (stack != null) {
@@ -241,9 +243,22 @@ public final class SipServer implements AutoCloseable {
         return calls;
     }
 
-    /** What the switch feed hangs up when it ends a SIP conversation. */
-    public SwitchFeed.CallHangUp hangUp() {
-        return calls;
+    /** This instance's name, with its incarnation, as the calls it carries record it. */
+    public String instance() {
+        return calls.instance();
+    }
+
+    /** The host's name as the shell knows it (no DNS lookup, which can take seconds), else the resolver's. */
+    private static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                name = "localhost";
+            }
+        }
+        return name.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     /** Hangs every call up (BYE on both legs, ends recorded, bounded wait), then stops listening. */

@@ -85,6 +85,9 @@ public interface ConversationStore extends AutoCloseable {
      */
     EventLog events();
 
+    /** Requests from this instance to others sharing the store, and theirs to it (a call's commands to its owner). */
+    Handovers handovers();
+
     /** Whether the store answers now (for readiness); never throws. */
     boolean isReachable();
 

@@ -31,6 +31,7 @@ public final class InMemoryConversationStore implements ConversationStore {
 
     private final ConcurrentMap<String, ConcurrentMap<String, Slot>> domains = new ConcurrentHashMap<>();
     private final InMemoryEventLog events;
+    private final LocalHandovers handovers = new LocalHandovers();
     private final Object[] stripes = new Object[64];
 
     public InMemoryConversationStore() {
@@ -141,6 +142,11 @@ public final class InMemoryConversationStore implements ConversationStore {
     @Override
     public EventLog events() {
         return events;
+    }
+
+    @Override
+    public Handovers handovers() {
+        return handovers;
     }
 
     /** The domain's conversations as they are now, in batches (a conversation changing meanwhile may show either state). */

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.events.EventLog;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.Handovers;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -58,6 +60,7 @@ public final class RedisConversationStore implements ConversationStore {
     private final RedisKeys keys;
     private final int waitReplicas;
     private final RedisEventLog events;
+    private Handovers handovers; // guarded by this; opened on first use
     private final KnownConversations known = new KnownConversations(KNOWN_CAPACITY);
 
     private RedisConversationStore(RedisLink link, Settings settings) {
@@ -217,6 +220,14 @@ public final class RedisConversationStore implements ConversationStore {
     }
 
     @Override
+    public synchronized Handovers handovers() {
+        if (handovers == null) { // its own connection, opened only by an instance that hands over or serves
+            handovers = new RedisHandovers(link, keys.handoverPrefix(), UUID.randomUUID().toString());
+        }
+        return handovers;
+    }
+
+    @Override
     public EventLog events() {
         return events;
     }
@@ -293,6 +304,11 @@ public final class RedisConversationStore implements ConversationStore {
     @Override
     public void close() {
         events.close();
+        synchronized (this) {
+            if (handovers != null) {
+                handovers.close();
+            }
+        }
         link.close();
     }
 

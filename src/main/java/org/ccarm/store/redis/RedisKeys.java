@@ -103,6 +103,11 @@ final class RedisKeys {
     }
 
     /** The channel every instance hears ended sessions on. */
+    /** What the hand-over channels' names start with (channels are not keys: no hash tag, any node relays them). */
+    String handoverPrefix() {
+        return prefix;
+    }
+
     String sessionEndedChannel() {
         return prefix + ":session-ended";
     }

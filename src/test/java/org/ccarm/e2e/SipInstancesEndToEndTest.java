@@ -1,0 +1,189 @@
+package org.ccarm.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.ccarm.CcArmServer;
+import org.ccarm.callcontrol.Conversation;
+import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.config.SipConfig;
+import org.ccarm.config.StoreConfig;
+import org.ccarm.store.ConversationStore;
+import org.ccarm.testing.Await;
+import org.ccarm.testing.RedisServer;
+import org.ccarm.testing.ServerProcess;
+import org.ccarm.testing.Sipp;
+import org.ccarm.testing.TestConfigs;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIP across two instances on one real redis-server (README, "Several instances and
+ * SIP"): instance B in a process of its own (so that it can be frozen), instance A in the
+ * test's JVM, SIPp as the caller and the operator's phone. The phone registers through A
+ * and the call comes in through B, which carries it; a hold and its release asked of A are
+ * handed to B, which re-INVITEs both legs (checked on the wire by the SIPp scenarios), as
+ * is the switch feed's DELETE, which B turns into a BYE on each leg; a frozen owner is
+ * answered 503 {@code owner_unavailable} within the hand-over's time.
+ */
+class SipInstancesEndToEndTest {
+
+    private static final Duration RUN = Duration.ofSeconds(30);
+    private static final long HANDOVER_TIMEOUT_MS = 1_500;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void sipp() {
+        Sipp.assumeInstalled();
+    }
+
+    /** Instance B: its own process on the Redis store, SIP on a free port, named b. */
+    private ServerProcess startB(RedisServer redis) throws Exception {
+        return ServerProcess.start(dir, "b", String.join("\n", "http.port = 0", "ops.port = 0", "domains = demo",
+                "domain.demo.operators = " + Path.of("config", "demo-operators.json").toAbsolutePath(),
+                "auth.mode = off", "store.kind = redis", "store.redis.url = " + redis.url(), "sip.port = 0",
+                "sip.instance-id = b", ""), Map.of());
+    }
+
+    /** Instance A: in this JVM, the same store, SIP on too (the phone registers through it), named a. */
+    private CcArmServer startA(RedisServer redis) throws Exception {
+        StoreConfig store = new StoreConfig("redis", redis.url(), 1_000, "ccarm", 0);
+        return CcArmServer.start(TestConfigs.withDemoOperators(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo"))
+                .withStore(store).withSip(SipConfig.DEFAULTS.onFreePort().asInstance("a", HANDOVER_TIMEOUT_MS)));
+    }
+
+    @Test
+    void aCallCarriedByBIsHeldAndReleasedThroughAWithBothLegsReInvited() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort); // through A: the binding is in Redis
+            try (Sipp phone = Sipp.phone("phone.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller.xml", b.sipPort(), "1001")) { // the call comes in through B
+                Conversation call = awaitCall(redis);
+                String id = call.id();
+                assertEquals(Optional.of(b.instance()), call.owner(), "B carries the call: " + call);
+                assertTrue(b.instance().startsWith("b#"), "the configured name with an incarnation: " + b.instance());
+
+                long start = System.nanoTime();
+                HttpResponse<String> held = command(a.uri(), "call_hold", id);
+                long holdMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(200, held.statusCode(), held.body());
+                assertTrue(stored(redis, id).isOnHold(), "recorded by B once both legs accepted");
+                start = System.nanoTime();
+                HttpResponse<String> released = command(a.uri(), "call_unhold", id);
+                long releaseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(200, released.statusCode(), released.body());
+                assertTrue(!stored(redis, id).isOnHold());
+                // the rules run where the command arrived, as always: nothing is handed over for a refusal
+                HttpResponse<String> refused = command(a.uri(), "call_unhold", id);
+                assertEquals(403, refused.statusCode(), refused.body());
+                assertTrue(refused.body().contains("is not on hold"), refused.body());
+
+                caller.assertPassed(RUN); // it checked the hold's and the release's re-INVITEs, then hung up
+                phone.assertPassed(RUN); // likewise, then took the BYE B relayed
+                System.out.printf("sip across instances: a hold handed from A to the owner B answered in %d ms, "
+                        + "its release in %d ms (both legs re-INVITEd each time)%n", holdMillis, releaseMillis);
+            }
+        }
+    }
+
+    @Test
+    void aFrozenOwnerIsAnswered503OwnerUnavailableWithinTheHandoverTime() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
+                String id = awaitCall(redis).id();
+                caller.awaitMessage("SIP/2.0 200 OK"); // the call is up on both legs
+                phone.awaitMessage("ACK sip:");
+                b.freeze();
+                long start = System.nanoTime();
+                HttpResponse<String> answer = command(a.uri(), "call_hold", id);
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(503, answer.statusCode(), answer.body());
+                assertTrue(answer.body().contains("reason=\"owner_unavailable\"") && answer.body().contains(b.instance())
+                        && answer.body().contains("outcome unknown"), answer.body());
+                assertEquals("1", answer.headers().firstValue("Retry-After").orElse(""));
+                assertTrue(millis >= HANDOVER_TIMEOUT_MS - 50 && millis < HANDOVER_TIMEOUT_MS + 2_000,
+                        "answered at the hand-over's deadline, not before nor long after: " + millis + " ms");
+                assertTrue(!stored(redis, id).isOnHold(), "nothing recorded meanwhile");
+                System.out.printf("sip across instances: a command for a frozen owner answered 503 owner_unavailable "
+                        + "after %d ms (sip.handover-timeout-ms %d)%n", millis, HANDOVER_TIMEOUT_MS);
+            }
+        }
+    }
+
+    @Test
+    void theFeedsDeleteThroughAHangsUpTheCallBCarries() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
+                String id = awaitCall(redis).id();
+                caller.awaitMessage("SIP/2.0 200 OK");
+                HttpResponse<String> ended = http.send(HttpRequest.newBuilder(a.uri().resolve(
+                        "admin/domains/demo/conversations/" + id)).header("Authorization", "Bearer " + RunningServer.TOKEN)
+                        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, ended.statusCode(), ended.body());
+                caller.assertPassed(RUN); // B sent each leg its BYE
+                phone.assertPassed(RUN);
+                try (ConversationStore direct = open(redis)) {
+                    assertTrue(direct.find(new ConversationKey("demo", id)).isEmpty());
+                }
+            }
+        }
+    }
+
+    /** The one call of the domain once it is up, as the store has it. */
+    private Conversation awaitCall(RedisServer redis) {
+        Conversation[] found = new Conversation[1];
+        Await.until(() -> {
+            try (ConversationStore direct = open(redis)) {
+                for (Iterator<List<Conversation>> batches = direct.events().snapshot("demo"); batches.hasNext(); ) {
+                    for (Conversation conversation : batches.next()) {
+                        if (conversation.isCarriedCall()) {
+                            found[0] = conversation;
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+        }, RUN, "the call is up");
+        return found[0];
+    }
+
+    private static ConversationStore open(RedisServer redis) {
+        return CcArmServer.openStore(new StoreConfig("redis", redis.url(), 1_000, "ccarm", 0));
+    }
+
+    private Conversation stored(RedisServer redis, String id) {
+        try (ConversationStore direct = open(redis)) {
+            return direct.find(new ConversationKey("demo", id)).orElseThrow();
+        }
+    }
+
+    private HttpResponse<String> command(URI server, String command, String id) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.resolve("demo/service/cc/arm/" + command))
+                .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
+                        "<in><request><" + command + " conversation_id=\"" + id + "\"/></request></in>")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
