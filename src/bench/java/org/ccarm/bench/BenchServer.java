@@ -93,7 +93,7 @@ public final class BenchServer {
                 sessions ? AuthConfig.REQUIRED : AuthConfig.OFF, TlsConfig.NONE);
         if (SIP_PORT != null) { // the SIP rows: the demo's operators (their phones register) and calls up to 20,000
             config = config.withSip(new SipConfig(true, "127.0.0.1", SIP_PORT, SipConfig.LOOPBACK, Optional.empty(), 3600,
-                    "inactive", 4_000, 30_000, 20_000, Optional.empty(), 12_000));
+                    "inactive", 4_000, 30_000, 20_000, Optional.empty(), 12_000, 10_000, 60_000));
         }
         CcArmServer server = CcArmServer.start(config, store, Clock.systemUTC());
         if (sessions) {

@@ -136,7 +136,9 @@ public final class ConfigLoader {
                 settings.number("sip.ring-timeout-ms", d.ringTimeoutMillis()),
                 settings.integer("sip.max-calls", d.maxCalls()),
                 Optional.of(settings.string("sip.instance-id", "")).filter(id -> !id.isBlank()),
-                settings.number("sip.handover-timeout-ms", d.handoverTimeoutMillis()));
+                settings.number("sip.handover-timeout-ms", d.handoverTimeoutMillis()),
+                settings.number("sip.owner-ttl-ms", d.ownerTtlMillis()),
+                settings.number("sip.drain-ms", d.drainMillis()));
     }
 
     private static AuthConfig auth(Settings settings) {

@@ -12,6 +12,7 @@ import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.events.EventLog;
+import org.ccarm.store.CallOwners;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.Handovers;
 import org.ccarm.store.StoreUnavailableException;
@@ -123,6 +124,11 @@ public final class MeteredConversationStore implements ConversationStore {
     @Override
     public EventLog events() {
         return store.events();
+    }
+
+    @Override
+    public CallOwners callOwners() {
+        return store.callOwners();
     }
 
     @Override

@@ -332,7 +332,31 @@ final class Calls implements CarriedCalls {
                 ok.setHeader(sip.contact());
                 answer.ifPresent(sdp -> sip.setSdp(ok, sdp));
             });
+            keepDialogs(call);
         }, continuations);
+    }
+
+    /** What another instance needs to hang this call up should this one be lost, kept in the store. */
+    private void keepDialogs(Call call) {
+        String dialogs;
+        try {
+            dialogs = DialogState.of(call).json();
+        } catch (RuntimeException e) {
+            LIMITED.warn("sip-dialogs", "the dialogs of call " + call.key.conversationId() + " cannot be kept: " + e, null);
+            return;
+        }
+        store.callOwners().carried(call.domain, call.key.conversationId(), instance, dialogs).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LIMITED.warn("sip-dialogs", "the dialogs of call " + call.key.conversationId() + " were not kept (should "
+                        + "this instance be lost, its phones stay up): " + failure, null);
+            }
+        });
+    }
+
+    /** The call ended: its dialogs are no longer kept. */
+    private void forgetDialogs(Call call) {
+        store.callOwners().ended(call.domain, call.key.conversationId(), instance)
+                .whenComplete((ok, failure) -> { }); // a leftover is cleaned when this instance is claimed as lost
     }
 
     private void relayProvisional(Call call, Response response) {
@@ -411,6 +435,7 @@ final class Calls implements CarriedCalls {
                 return;
             }
             removed.ifPresent(end -> audit.line(call, cause, end.version(), end.seq(), null, "ended", 200, start));
+            forgetDialogs(call);
         }, continuations);
     }
 
@@ -422,9 +447,65 @@ final class Calls implements CarriedCalls {
             freeSlot(call);
             sip.bye(call.callerLeg.dialog());
             sip.bye(call.operatorLeg.dialog());
+            forgetDialogs(call);
             return true;
         }
         return false;
+    }
+
+    // ---- calls of other instances, and this one's after a freeze ----
+
+    /**
+     * A lost instance's call, claimed by this one: each leg gets a BYE built from the
+     * dialogs the owner kept (the phones stop, the media stops), and the conversation ends
+     * ({@code released}, audited {@code owner_lost}); while the store cannot record the end
+     * it tries again.
+     */
+    void hangUpLost(String domain, String conversationId, String dialogs, String owner) {
+        long start = System.nanoTime();
+        try {
+            DialogState state = DialogState.parse(dialogs);
+            state.caller().bye(sip);
+            state.operator().bye(sip);
+        } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
+            LIMITED.warn("sip-lost", "a BYE to call " + conversationId + " of lost instance " + owner + " failed: " + e, null);
+        }
+        recordLost(new ConversationKey(domain, conversationId), owner, start);
+    }
+
+    private void recordLost(ConversationKey key, String owner, long start) {
+        store.removeLater(key).whenCompleteAsync((removed, failure) -> {
+            if (failure != null) {
+                if (StoreUnavailableException.in(failure).isPresent()) {
+                    timers.schedule(() -> recordLost(key, owner, start), END_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                } else {
+                    LIMITED.warn("sip-lost", "the end of call " + key.conversationId() + " could not be recorded: " + failure,
+                            failure);
+                }
+                return;
+            }
+            removed.ifPresent(end -> audit.lost(key, owner, end.version(), end.seq(), start));
+        }, continuations);
+    }
+
+    /**
+     * After this instance was presumed lost (a freeze, a store outage longer than its
+     * liveness): each call whose conversation another instance released, or that no longer
+     * records this instance, is hung up here too. Nothing is recorded: the other did.
+     */
+    void hangUpReleasedElsewhere() {
+        for (Call call : List.copyOf(byConversation.values())) {
+            store.findLater(call.key).whenCompleteAsync((found, failure) -> {
+                if (failure == null && found.flatMap(Conversation::owner).filter(instance::equals).isEmpty()
+                        && byConversation.remove(call.key, call) && call.end()) {
+                    LOG.warn("call {} was released by another instance while this one was presumed lost: hung up here too",
+                            call.key.conversationId());
+                    freeSlot(call);
+                    sip.bye(call.callerLeg.dialog());
+                    sip.bye(call.operatorLeg.dialog());
+                }
+            }, continuations);
+        }
     }
 
     /** A request in a call's dialog the server does not interpret: sent on to the other leg, its answer back. */
@@ -524,7 +605,8 @@ final class Calls implements CarriedCalls {
                 byConversation.remove(call.key, call);
                 sip.bye(call.callerLeg.dialog());
                 sip.bye(call.operatorLeg.dialog());
-                ends.add(store.removeLater(call.key).toCompletableFuture());
+                ends.add(store.removeLater(call.key).toCompletableFuture()
+                        .thenCompose(removed -> store.callOwners().ended(call.domain, call.key.conversationId(), instance)));
             }
         }
         return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));

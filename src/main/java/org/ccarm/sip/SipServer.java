@@ -81,11 +81,13 @@ public final class SipServer implements AutoCloseable {
 
     private final SipStackImpl stack;
     private final Calls calls;
+    private final OwnerWatch watch;
     private final ScheduledExecutorService timers;
     private final int port;
 
-    private SipServer(SipStackImpl stack, Calls calls, ScheduledExecutorService timers, int port) {
+    private SipServer(SipStackImpl stack, Calls calls, OwnerWatch watch, ScheduledExecutorService timers, int port) {
         this.stack = stack;
+        this.watch = watch;
         this.calls = calls;
         this.timers = timers;
         this.port = port;
@@ -124,7 +126,10 @@ public final class SipServer implements AutoCloseable {
             stack.start();
             metrics.gauge("ccarm.sip.calls", "SIP calls carried now (answered, not ended)", calls, Calls::up);
             LOG.info("sip listening on {}:{} (udp, tcp) as instance {}", config.host(), port, instance);
-            return new SipServer(stack, calls, timers, port);
+            OwnerWatch watch = new OwnerWatch(store.callOwners(), calls, domains, config.ownerTtlMillis(), timers,
+                    continuations);
+            watch.start();
+            return new SipServer(stack, calls, watch, timers, port);
         } catch (Exception | Error e) {
             if (stack != null) {
                 stack.stop();
@@ -269,6 +274,7 @@ public final class SipServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("the ends of the calls hung up at the stop were not all recorded: {}", e.toString());
         }
+        watch.close();
         try {
             stack.stop();
         } catch (RuntimeException e) {

@@ -85,6 +85,9 @@ public interface ConversationStore extends AutoCloseable {
      */
     EventLog events();
 
+    /** The instances carrying SIP calls, and what they keep of their calls' dialogs. */
+    CallOwners callOwners();
+
     /** Requests from this instance to others sharing the store, and theirs to it (a call's commands to its owner). */
     Handovers handovers();
 

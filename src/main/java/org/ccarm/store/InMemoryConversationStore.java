@@ -32,6 +32,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     private final ConcurrentMap<String, ConcurrentMap<String, Slot>> domains = new ConcurrentHashMap<>();
     private final InMemoryEventLog events;
     private final LocalHandovers handovers = new LocalHandovers();
+    private final InMemoryCallOwners callOwners = new InMemoryCallOwners();
     private final Object[] stripes = new Object[64];
 
     public InMemoryConversationStore() {
@@ -142,6 +143,11 @@ public final class InMemoryConversationStore implements ConversationStore {
     @Override
     public EventLog events() {
         return events;
+    }
+
+    @Override
+    public CallOwners callOwners() {
+        return callOwners;
     }
 
     @Override

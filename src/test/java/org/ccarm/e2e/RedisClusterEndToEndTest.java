@@ -15,10 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.ccarm.CcArmServer;
 import org.ccarm.config.StoreConfig;
 import org.ccarm.store.ConversationStore;
@@ -50,12 +47,12 @@ class RedisClusterEndToEndTest {
                     direct.put(free(domain, "c-" + domain, "1001"));
                 }
                 for (String domain : List.of("demo", "other")) {
-                    BlockingQueue<String> lines = stream(b.uri(), domain);
-                    awaitLine(lines, "\"type\":\"snapshot_end\"", 10);
+                    EventLines lines = EventLines.open(http, b.uri(), domain);
+                    lines.await("\"type\":\"snapshot_end\"", 10);
                     long start = System.nanoTime();
                     HttpResponse<String> held = hold(a.uri(), domain, "c-" + domain);
                     assertEquals(200, held.statusCode(), held.body());
-                    awaitLine(lines, "\"conversation_id\":\"c-" + domain + "\",\"status\":\"hold\"", 10);
+                    lines.await("\"conversation_id\":\"c-" + domain + "\",\"status\":\"hold\"", 10);
                     System.out.printf("cluster: a hold in domain %s made through A heard on B after %d ms%n", domain,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 }
@@ -82,8 +79,8 @@ class RedisClusterEndToEndTest {
             CcArmServer b = CcArmServer.start(TestConfigs.config(Optional.empty(), "demo").withStore(store));
             HoldReleaseLoad load = null;
             try {
-                BlockingQueue<String> lines = stream(b.uri(), "demo");
-                awaitLine(lines, "\"type\":\"snapshot_end\"", 10);
+                EventLines lines = EventLines.open(http, b.uri(), "demo");
+                lines.await("\"type\":\"snapshot_end\"", 10);
                 load = new HoldReleaseLoad(a.uri(), "demo", ids.subList(0, 6)).awaitRunning(20);
                 RedisServer from = cluster.ownerOf(slot);
                 RedisServer to = cluster.nodes().stream().filter(node -> node != from).findFirst().orElseThrow();
@@ -100,7 +97,7 @@ class RedisClusterEndToEndTest {
                 }
                 HttpResponse<String> held = hold(a.uri(), "demo", "c-299");
                 assertEquals(200, held.statusCode(), held.body());
-                awaitLine(lines, "\"conversation_id\":\"c-299\",\"status\":\"hold\"", 10);
+                lines.await("\"conversation_id\":\"c-299\",\"status\":\"hold\"", 10);
                 System.out.printf("cluster: slot %d (%d keys) moved between masters in %d ms under load: %d answers 200, "
                         + "%d answers 503 store_unavailable (the last %d ms after the move began), 0 changes lost; "
                         + "the other instance's event stream followed it%n", slot, moved, movedMillis, load.count(200),
@@ -131,8 +128,8 @@ class RedisClusterEndToEndTest {
             CcArmServer a = CcArmServer.start(TestConfigs.config(Optional.empty(), "demo").withStore(store));
             HoldReleaseLoad load = null;
             try {
-                BlockingQueue<String> lines = stream(a.uri(), "demo");
-                awaitLine(lines, "\"type\":\"snapshot_end\"", 10);
+                EventLines lines = EventLines.open(http, a.uri(), "demo");
+                lines.await("\"type\":\"snapshot_end\"", 10);
                 load = new HoldReleaseLoad(a.uri(), "demo", ids).awaitRunning(20);
                 victim.kill();
                 load.broken();
@@ -147,7 +144,7 @@ class RedisClusterEndToEndTest {
                         "ready: every served domain's shard answers");
                 HttpResponse<String> held = hold(a.uri(), "demo", "k-late");
                 assertEquals(200, held.statusCode(), held.body());
-                awaitLine(lines, "\"conversation_id\":\"k-late\",\"status\":\"hold\"", 10);
+                lines.await("\"conversation_id\":\"k-late\",\"status\":\"hold\"", 10);
                 System.out.printf("cluster: a master holding no served domain killed under load: %d answers 200, "
                         + "%d answers 503, still ready, events still flowing%n", load.count(200), load.count(503));
             } finally {
@@ -164,33 +161,5 @@ class RedisClusterEndToEndTest {
                 .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
                         "<in><request><call_hold conversation_id=\"" + conversationId + "\"/></request></in>")).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private BlockingQueue<String> stream(URI server, String domain) throws Exception {
-        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(server.resolve(domain + "/service/cc/arm/events"))
-                .build(), HttpResponse.BodyHandlers.ofLines());
-        assertEquals(200, response.statusCode());
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (Stream<String> body = response.body()) {
-                body.forEach(lines::add);
-            } catch (RuntimeException e) {
-                // the server closed it
-            }
-        }, "sse-" + domain);
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static void awaitLine(BlockingQueue<String> lines, String containing, int seconds) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (long left; (left = until - System.nanoTime()) > 0; ) {
-            String line = lines.poll(left, TimeUnit.NANOSECONDS);
-            if (line != null && line.contains(containing)) {
-                return;
-            }
-        }
-        throw new AssertionError("no line with " + containing + " within " + seconds + " s");
     }
 }

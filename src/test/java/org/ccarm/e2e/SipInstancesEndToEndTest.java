@@ -27,6 +27,7 @@ import org.ccarm.testing.Sipp;
 import org.ccarm.testing.TestConfigs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,10 +43,14 @@ class SipInstancesEndToEndTest {
 
     private static final Duration RUN = Duration.ofSeconds(30);
     private static final long HANDOVER_TIMEOUT_MS = 1_500;
+    private static final long OWNER_TTL_MS = 2_000;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final AuditCapture audit = new AuditCapture();
 
     @BeforeEach
     void sipp() {
@@ -57,14 +62,15 @@ class SipInstancesEndToEndTest {
         return ServerProcess.start(dir, "b", String.join("\n", "http.port = 0", "ops.port = 0", "domains = demo",
                 "domain.demo.operators = " + Path.of("config", "demo-operators.json").toAbsolutePath(),
                 "auth.mode = off", "store.kind = redis", "store.redis.url = " + redis.url(), "sip.port = 0",
-                "sip.instance-id = b", ""), Map.of());
+                "sip.instance-id = b", "sip.owner-ttl-ms = " + OWNER_TTL_MS, ""), Map.of());
     }
 
     /** Instance A: in this JVM, the same store, SIP on too (the phone registers through it), named a. */
     private CcArmServer startA(RedisServer redis) throws Exception {
         StoreConfig store = new StoreConfig("redis", redis.url(), 1_000, "ccarm", 0);
         return CcArmServer.start(TestConfigs.withDemoOperators(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo"))
-                .withStore(store).withSip(SipConfig.DEFAULTS.onFreePort().asInstance("a", HANDOVER_TIMEOUT_MS)));
+                .withStore(store).withSip(SipConfig.DEFAULTS.onFreePort().asInstance("a", HANDOVER_TIMEOUT_MS)
+                        .withOwnerTimes(OWNER_TTL_MS, 60_000)));
     }
 
     @Test
@@ -149,6 +155,85 @@ class SipInstancesEndToEndTest {
                 }
             }
         }
+    }
+
+    @Test
+    void anOwnerKilledHasItsCallsHungUpByASurvivorFromTheDialogsItKept() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
+                String id = awaitCall(redis).id();
+                caller.awaitMessage("SIP/2.0 200 OK");
+                EventLines events = EventLines.open(http, a.uri(), "demo");
+                events.await("\"type\":\"snapshot_end\"", 10);
+                awaitDialogsKept(redis, b);
+                b.kill();
+                long killed = System.nanoTime();
+                events.await("\"conversation_id\":\"" + id + "\",\"status\":\"released\"", 20);
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+                caller.assertPassed(RUN); // A sent each leg a BYE from the dialogs B kept
+                phone.assertPassed(RUN);
+                audit.awaitLine(l -> l.contains("cmd=sip_owner_lost") && l.contains("conversation=" + id)
+                        && l.contains("outcome=owner_lost"));
+                assertTrue(millis < OWNER_TTL_MS + 5_000, "released within the time to live and a few seconds: " + millis);
+                System.out.printf("sip across instances: the owner killed (SIGKILL), its call released by the survivor "
+                        + "%d ms later (sip.owner-ttl-ms %d), both legs sent a BYE%n", millis, OWNER_TTL_MS);
+            }
+        }
+    }
+
+    @Test
+    void anOwnerFrozenPastItsTimeToLiveFindsItsCallReleasedWhenItWakesAndHangsItUpToo() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
+                String id = awaitCall(redis).id();
+                caller.awaitMessage("SIP/2.0 200 OK");
+                awaitDialogsKept(redis, b);
+                b.freeze();
+                audit.awaitLine(l -> l.contains("cmd=sip_owner_lost") && l.contains("conversation=" + id));
+                caller.assertPassed(RUN);
+                phone.assertPassed(RUN);
+                b.thaw();
+                b.await("call " + id + " was released by another instance while this one was presumed lost");
+            }
+        }
+    }
+
+    @Test
+    void aRedisFreezeLongerThanTheTimeToLiveEndsNoCall() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
+                String id = awaitCall(redis).id();
+                caller.awaitMessage("SIP/2.0 200 OK");
+                redis.freeze();
+                Thread.sleep(OWNER_TTL_MS + 1_000); // every liveness key expires meanwhile (Redis checks on waking)
+                redis.thaw();
+                Thread.sleep(3 * OWNER_TTL_MS); // long enough for a survivor that did not wait to have ended the call
+                assertTrue(audit.lines().stream().noneMatch(l -> l.contains("cmd=sip_owner_lost")), "nobody declared lost");
+                try (ConversationStore direct = open(redis)) {
+                    assertTrue(direct.find(new ConversationKey("demo", id)).isPresent(), "the call is still up");
+                }
+                assertEquals(-1, caller.awaitExit(Duration.ofMillis(100)), "the caller got no BYE (still waiting for one)");
+                assertEquals(-1, phone.awaitExit(Duration.ofMillis(100)), "nor the phone");
+            }
+        }
+    }
+
+    /** B has kept its call's dialogs in the store (what a survivor hangs it up from). */
+    private void awaitDialogsKept(RedisServer redis, ServerProcess b) {
+        Await.until(() -> {
+            try (ConversationStore direct = open(redis)) {
+                return direct.callOwners().owners("demo").toCompletableFuture().join().contains(b.instance());
+            }
+        }, RUN, "B keeps its call's dialogs in the store; its log: " + b.log());
     }
 
     /** The one call of the domain once it is up, as the store has it. */

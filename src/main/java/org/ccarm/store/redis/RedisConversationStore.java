@@ -20,6 +20,7 @@ import org.ccarm.callcontrol.ConversationCodec;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.events.EventLog;
+import org.ccarm.store.CallOwners;
 import org.ccarm.store.ConversationStore;
 import org.ccarm.store.Handovers;
 import org.ccarm.store.StoreUnavailableException;
@@ -61,6 +62,7 @@ public final class RedisConversationStore implements ConversationStore {
     private final int waitReplicas;
     private final RedisEventLog events;
     private Handovers handovers; // guarded by this; opened on first use
+    private final CallOwners callOwners;
     private final KnownConversations known = new KnownConversations(KNOWN_CAPACITY);
 
     private RedisConversationStore(RedisLink link, Settings settings) {
@@ -68,6 +70,7 @@ public final class RedisConversationStore implements ConversationStore {
         this.redis = link.commands();
         this.keys = new RedisKeys(settings.prefix());
         this.waitReplicas = settings.waitReplicas();
+        this.callOwners = new RedisCallOwners(link, keys);
         // the changes the event tail reads (made here or on other instances) keep what this instance knows fresh
         this.events = new RedisEventLog(link, keys, settings.retainedEvents(), (key, after) -> {
             if (after == null) {
@@ -217,6 +220,11 @@ public final class RedisConversationStore implements ConversationStore {
                 events.candidateEpoch(), events.maxLength(), key.conversationId(), nowMillis()).thenCompose(result ->
                 result.get(0) < 0 ? CompletableFuture.completedFuture(Optional.<Removed>empty())
                         : replicatedLater(key, deadline).thenApply(replicas -> Optional.of(new Removed(result.get(0), result.get(1)))));
+    }
+
+    @Override
+    public CallOwners callOwners() {
+        return callOwners;
     }
 
     @Override

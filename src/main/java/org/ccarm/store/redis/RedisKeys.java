@@ -108,6 +108,21 @@ final class RedisKeys {
         return prefix;
     }
 
+    /** An instance's liveness, expiring unless it refreshes it (no hash tag: it belongs to no domain). */
+    String sipAlive(String instance) {
+        return prefix + ":sip:alive:" + instance;
+    }
+
+    /** The instances that carry (or carried) calls in the domain, not yet claimed as lost. */
+    String sipOwners(String domain) {
+        return prefix + ":{" + domain + "}:sip:owners";
+    }
+
+    /** An instance's calls in the domain: conversation id to the dialogs it kept. */
+    String sipOwned(String domain, String instance) {
+        return prefix + ":{" + domain + "}:sip:owned:" + instance;
+    }
+
     String sessionEndedChannel() {
         return prefix + ":session-ended";
     }
