@@ -82,6 +82,7 @@ public final class CcArmServer implements AutoCloseable {
     private final Metrics metrics;
     private final WebSocketSessions websockets;
     private final long drainMillis;
+    private final long sipDrainMillis; // how long a stop waits for the SIP calls carried here to end
     private final Authentication authentication;
     private final ExecutorService continuations;
     private final ScheduledExecutorService housekeeping;
@@ -94,9 +95,10 @@ public final class CcArmServer implements AutoCloseable {
     private CcArmServer(HttpTransport http, OpsServer ops, CommandDispatcher dispatcher, Metrics metrics,
                         WebSocketSessions websockets, long drainMillis, Authentication authentication,
                         ScheduledExecutorService housekeeping, EventHub events, EventStreams eventStreams,
-                        ExecutorService continuations, SipServer sip) {
+                        ExecutorService continuations, SipServer sip, long sipDrainMillis) {
         this.continuations = continuations;
         this.sip = sip;
+        this.sipDrainMillis = sipDrainMillis;
         this.events = events;
         this.eventStreams = eventStreams;
         this.drainMillis = drainMillis;
@@ -250,7 +252,7 @@ public final class CcArmServer implements AutoCloseable {
         LOG.info("ops listening on {}", ops.uri());
         return new CcArmServer(http, ops, dispatcher, metrics, websockets, config.ops().shutdownDrainMillis(),
                 authentication, housekeeping(websockets, eventStreams, authentication, fixtures, streamUseEvery(auth)), events, eventStreams,
-                continuations, sip);
+                continuations, sip, config.sip().drainMillis());
     }
 
     private static SwitchFeed switchFeed(ConversationStore store, ConversationJson json, AuditLog audit,
@@ -432,7 +434,18 @@ public final class CcArmServer implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.beginShutdown();
+        long callsDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sipDrainMillis);
+        if (sip != null) {
+            sip.stopTakingCalls(); // new INVITEs 503 at once; the calls up go on while the balancer notices
+        }
         drain();
+        if (sip != null) {
+            try {
+                sip.drain(callsDeadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         housekeeping.shutdownNow();
         if (sip != null) {
             sip.close(); // the calls are hung up and their ends recorded while the store is still open

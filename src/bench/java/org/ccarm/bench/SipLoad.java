@@ -37,7 +37,10 @@ import org.HdrHistogram.Histogram;
  *   <li>the heap per established call: the slope between 1,000 and 3,000 calls up.</li>
  * </ol>
  * Usage: {@code SipLoad HTTP_PORT SIP_PORT SERVER_PID WARMUP SECONDS ROWS [smoke]}, ROWS some of
- * {@code setups,holds,heap}; prints one line per row.
+ * {@code setups,holds,heap}; prints one line per row. With {@code -Dccarm.command.port=P} the
+ * holds row sends its commands to another instance on the same Redis (the calls' owner is the
+ * one on HTTP_PORT and SIP_PORT: each command is handed over), and
+ * {@code -Dccarm.row.label} names its line.
  */
 public final class SipLoad {
 
@@ -50,6 +53,8 @@ public final class SipLoad {
     private final long serverPid;
     private final Path scenarios;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int commandPort = Integer.getInteger("ccarm.command.port", 0);
+    private final String holdsLabel = System.getProperty("ccarm.row.label", "sip holds");
 
     private SipLoad(int httpPort, int sipPort, long serverPid, Path scenarios) {
         this.httpPort = httpPort;
@@ -166,7 +171,7 @@ public final class SipLoad {
             return;
         }
         synchronized (hold) {
-            System.out.printf("sip holds: rate=%d calls=%d failed=%d held=%d hold_p50_us=%d hold_p99_us=%d released=%d "
+            System.out.printf(holdsLabel + ": rate=%d calls=%d failed=%d held=%d hold_p50_us=%d hold_p99_us=%d released=%d "
                             + "release_p50_us=%d release_p99_us=%d refused=%d%n", rate, last(output, "Successful call"),
                     last(output, "Failed call"), hold.getTotalCount(), hold.getValueAtPercentile(50),
                     hold.getValueAtPercentile(99), release.getTotalCount(), release.getValueAtPercentile(50),
@@ -215,7 +220,8 @@ public final class SipLoad {
 
     /** The command's latency in microseconds, or -1 when it was not answered 200. */
     private CompletableFuture<Long> command(String name, String conversation) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/demo/service/cc/arm/" + name))
+        int port = commandPort != 0 ? commandPort : httpPort;
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/demo/service/cc/arm/" + name))
                 .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofString(
                         "<in><request><" + name + " conversation_id=\"" + conversation + "\"/></request></in>")).build();
         long start = System.nanoTime();

@@ -79,10 +79,13 @@ public record SipConfig(boolean enabled, String host, int port, List<String> tru
                 reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, instanceId, handoverTimeoutMillis, ownerTtlMillis, drainMillis);
     }
 
-    /** On, on loopback, on a free port: what tests and benchmarks that place calls use. */
+    /**
+     * On, on loopback, on a free port, and a stop hanging the calls up at once rather than
+     * waiting for them: what tests and benchmarks that place calls use.
+     */
     public SipConfig onFreePort() {
         return new SipConfig(true, host, 0, trustedNetworks, defaultDomain, maxExpires, holdDirection,
-                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, instanceId, handoverTimeoutMillis, ownerTtlMillis, drainMillis);
+                reinviteTimeoutMillis, ringTimeoutMillis, maxCalls, instanceId, handoverTimeoutMillis, ownerTtlMillis, 0);
     }
 
     public SipConfig withTimeouts(long reinviteMillis, long ringMillis) {

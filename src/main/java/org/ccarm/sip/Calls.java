@@ -68,6 +68,7 @@ final class Calls implements CarriedCalls {
     private final Map<String, Call> ringing = new ConcurrentHashMap<>(); // by the caller's Call-ID and From tag
     private final AtomicInteger active = new AtomicInteger();
     private final String instance;
+    private volatile boolean draining;
     private volatile SipMessages sip;
 
     Calls(SipConfig config, ConversationStore store, AuthStore operators, AuditLog audit, Metrics metrics, Clock clock,
@@ -94,6 +95,16 @@ final class Calls implements CarriedCalls {
         return instance;
     }
 
+    /** From now on new INVITEs are answered 503: the instance is stopping and waits for its calls to end. */
+    void stopTakingCalls() {
+        draining = true;
+    }
+
+    /** Calls ringing or up: what a stopping instance waits for. */
+    int carried() {
+        return active.get();
+    }
+
     /** Calls answered and not ended. */
     int up() {
         return byConversation.size();
@@ -104,6 +115,11 @@ final class Calls implements CarriedCalls {
     /** A new INVITE to {@code operatorId} of {@code domain}: routed to the operator's phone, or refused. */
     void invite(ServerTransaction transaction, String domain, String operatorId) {
         Request request = transaction.getRequest();
+        if (draining) { // stopping: new calls go to another instance
+            sip.respond(transaction, Response.SERVICE_UNAVAILABLE, null, response -> sip.retryAfter(response, 5));
+            metrics.sipCallSetup("busy");
+            return;
+        }
         if (active.incrementAndGet() > config.maxCalls()) {
             active.decrementAndGet();
             sip.respond(transaction, Response.SERVICE_UNAVAILABLE, null, response -> sip.retryAfter(response, 5));

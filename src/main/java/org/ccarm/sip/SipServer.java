@@ -72,6 +72,8 @@ public final class SipServer implements AutoCloseable {
     private static final AtomicInteger STACKS = new AtomicInteger();
     /** How long a stop waits for the store to record the ends of the calls it hangs up. */
     private static final long HANG_UP_MILLIS = 2_000;
+    /** How often a draining stop looks whether its calls have ended. */
+    private static final long DRAIN_POLL_MILLIS = 50;
     /** For sip.port 0: how many free ports are tried before the start fails (another process may take one first). */
     private static final int FREE_PORT_ATTEMPTS = 20;
     /** SIP over TCP: connections open at once at most (each costs the stack threads). */
@@ -264,6 +266,27 @@ public final class SipServer implements AutoCloseable {
             }
         }
         return name.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    /** New INVITEs are refused (503) from now on; the calls carried here go on. */
+    public void stopTakingCalls() {
+        calls.stopTakingCalls();
+    }
+
+    /**
+     * A graceful stop's first part: new INVITEs are refused (503) at once, while the calls
+     * carried here go on, their commands (handed over from other instances too) served as
+     * before; returns when they have all ended or at {@code deadlineNanos}, whichever first.
+     */
+    public void drain(long deadlineNanos) throws InterruptedException {
+        stopTakingCalls();
+        if (calls.carried() > 0) {
+            LOG.info("stopping: waiting up to {} ms for {} call(s) to end; new calls are refused",
+                    TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadlineNanos - System.nanoTime())), calls.carried());
+        }
+        while (calls.carried() > 0 && deadlineNanos - System.nanoTime() > 0) {
+            Thread.sleep(DRAIN_POLL_MILLIS);
+        }
     }
 
     /** Hangs every call up (BYE on both legs, ends recorded, bounded wait), then stops listening. */

@@ -3,6 +3,7 @@ package org.ccarm.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,10 +60,20 @@ class SipInstancesEndToEndTest {
 
     /** Instance B: its own process on the Redis store, SIP on a free port, named b. */
     private ServerProcess startB(RedisServer redis) throws Exception {
-        return ServerProcess.start(dir, "b", String.join("\n", "http.port = 0", "ops.port = 0", "domains = demo",
+        return startB(redis, 0);
+    }
+
+    /** B, waiting up to {@code drainMillis} for its calls when stopped. */
+    private ServerProcess startB(RedisServer redis, long drainMillis) throws Exception {
+        return startProcess("b", redis, drainMillis);
+    }
+
+    /** An instance named {@code name} in its own process (its files under the test's directory by that name). */
+    private ServerProcess startProcess(String name, RedisServer redis, long drainMillis) throws Exception {
+        return ServerProcess.start(dir, name, String.join("\n", "http.port = 0", "ops.port = 0", "domains = demo",
                 "domain.demo.operators = " + Path.of("config", "demo-operators.json").toAbsolutePath(),
                 "auth.mode = off", "store.kind = redis", "store.redis.url = " + redis.url(), "sip.port = 0",
-                "sip.instance-id = b", "sip.owner-ttl-ms = " + OWNER_TTL_MS, ""), Map.of());
+                "sip.instance-id = " + name.replaceAll("[^a-z]", ""), "sip.owner-ttl-ms = " + OWNER_TTL_MS, "sip.drain-ms = " + drainMillis, ""), Map.of());
     }
 
     /** Instance A: in this JVM, the same store, SIP on too (the phone registers through it), named a. */
@@ -70,7 +81,7 @@ class SipInstancesEndToEndTest {
         StoreConfig store = new StoreConfig("redis", redis.url(), 1_000, "ccarm", 0);
         return CcArmServer.start(TestConfigs.withDemoOperators(TestConfigs.config(Optional.of(RunningServer.TOKEN), "demo"))
                 .withStore(store).withSip(SipConfig.DEFAULTS.onFreePort().asInstance("a", HANDOVER_TIMEOUT_MS)
-                        .withOwnerTimes(OWNER_TTL_MS, 60_000)));
+                        .withOwnerTimes(OWNER_TTL_MS, 0)));
     }
 
     @Test
@@ -224,6 +235,90 @@ class SipInstancesEndToEndTest {
                 assertEquals(-1, caller.awaitExit(Duration.ofMillis(100)), "the caller got no BYE (still waiting for one)");
                 assertEquals(-1, phone.awaitExit(Duration.ofMillis(100)), "nor the phone");
             }
+        }
+    }
+
+    @Test
+    void aStoppingOwnerRefusesNewCallsServesItsCallsHandedOverAndStopsWhenTheyEnd() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis, 20_000); CcArmServer a = startA(redis)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller.xml", b.sipPort(), "1001")) {
+                String id = awaitCall(redis).id();
+                URI bOps = b.uri("ops listening on");
+                b.terminate(); // SIGTERM, as an orchestrator stops it
+                long stopped = System.nanoTime();
+                b.await("waiting up to \\d+ ms for 1 call\\(s\\) to end");
+                Await.until(() -> status(bOps.resolve("health/ready")) == 503, "B not ready while it drains");
+                try (Sipp refused = Sipp.caller("caller-refused.xml", b.sipPort(), "1002")) {
+                    refused.assertPassed(RUN);
+                    assertTrue(refused.logs().contains("refused with 503"), refused.logs());
+                }
+                // its call goes on: a hold and a release through A are handed to B and made
+                assertEquals(200, command(a.uri(), "call_hold", id).statusCode());
+                assertEquals(200, command(a.uri(), "call_unhold", id).statusCode());
+                caller.assertPassed(RUN); // the caller hangs up after the release
+                phone.assertPassed(RUN);
+                assertTrue(b.awaitExit(Duration.ofSeconds(10)), "B stops once its last call ended, before sip.drain-ms");
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+                assertTrue(millis < 20_000, "well before the drain's end: " + millis);
+                try (ConversationStore direct = open(redis)) {
+                    assertTrue(direct.find(new ConversationKey("demo", id)).isEmpty(), "the call's end was recorded");
+                }
+                System.out.printf("sip across instances: a stopping owner served its call's hold and release and stopped "
+                        + "%d ms after SIGTERM, when the call ended (sip.drain-ms 20000)%n", millis);
+            }
+        }
+    }
+
+    @Test
+    void aRollingRestartOfBothInstancesLosesNoCallThatStaysUp() throws Exception {
+        try (RedisServer redis = RedisServer.start(); ServerProcess a = startProcess("a", redis, 20_000);
+             ServerProcess b = startProcess("b", redis, 20_000)) {
+            int phonePort = Sipp.freePort();
+            Sipp.register(a.sipPort(), "1001", phonePort);
+            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
+                 Sipp caller = Sipp.caller("caller-hangs-up-later.xml", b.sipPort(), "1001")) { // through B, 8 s long
+                String id = awaitCall(redis).id();
+                caller.awaitMessage("SIP/2.0 200 OK");
+                awaitDialogsKept(redis, b);
+                // A first: it carries nothing, so it stops at once; its successor must not take B's call for lost
+                a.terminate();
+                assertTrue(a.awaitExit(Duration.ofSeconds(15)), "A stops");
+                try (ServerProcess a2 = startProcess("a2", redis, 20_000)) {
+                    a2.uri();
+                    // then B: it waits for its call, which the caller ends, and stops
+                    long stopped = System.nanoTime();
+                    b.terminate();
+                    caller.assertPassed(RUN); // its BYE reached the phone through B, which was draining
+                    phone.assertPassed(RUN);
+                    assertTrue(b.awaitExit(Duration.ofSeconds(15)), "B stops once its call ended");
+                    long drained = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+                    try (ServerProcess b2 = startProcess("b2", redis, 20_000)) {
+                        b2.uri();
+                        try (ConversationStore direct = open(redis)) {
+                            assertTrue(direct.find(new ConversationKey("demo", id)).isEmpty(), "the call's end recorded");
+                        }
+                        for (ServerProcess instance : List.of(a, b, a2, b2)) {
+                            assertTrue(!instance.log().contains("is lost"), "nobody was taken for lost: " + instance.log());
+                        }
+                        System.out.printf("sip across instances: a rolling restart with a call up: A restarted at once, B "
+                                + "stopped %d ms after SIGTERM, when its call ended; the call lost nothing%n", drained);
+                    }
+                }
+            }
+        }
+    }
+
+    private int status(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

@@ -101,9 +101,13 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM, as an orchestrator stops it; waits up to {@code atMost} for it to end. */
-    public boolean stop(Duration atMost) throws InterruptedException {
+    /** SIGTERM, as an orchestrator stops it; returns at once (see {@link #awaitExit}). */
+    public void terminate() {
         process.destroy();
+    }
+
+    /** Whether it ended within {@code atMost}. */
+    public boolean awaitExit(Duration atMost) throws InterruptedException {
         return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
     }
 
