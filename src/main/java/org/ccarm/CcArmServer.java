@@ -215,7 +215,7 @@ public final class CcArmServer implements AutoCloseable {
                 clock, continuations), SipServer::close) : null;
         // commands of calls other instances carry are handed to them; those of this one's calls taken from them
         CallHandover calls = new CallHandover(store, sip == null ? "" : sip.instance(),
-                sip == null ? CarriedCalls.NONE : sip.carriedCalls(), config.sip().handoverTimeoutMillis());
+                sip == null ? CarriedCalls.NONE : sip.carriedCalls(), config.sip().handoverTimeoutMillis(), continuations);
         if (sip != null) {
             calls.serve();
         }
@@ -439,9 +439,12 @@ public final class CcArmServer implements AutoCloseable {
             sip.stopTakingCalls(); // new INVITEs 503 at once; the calls up go on while the balancer notices
         }
         drain();
+        // the workstations go elsewhere now (their commands are 503 here), not after the calls have drained
+        websockets.closeAll();
+        eventStreams.closeAll();
         if (sip != null) {
             try {
-                sip.drain(callsDeadline);
+                sip.drain(callsDeadline); // meanwhile the commands other instances hand over for these calls are served
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -450,8 +453,6 @@ public final class CcArmServer implements AutoCloseable {
         if (sip != null) {
             sip.close(); // the calls are hung up and their ends recorded while the store is still open
         }
-        websockets.closeAll();
-        eventStreams.closeAll();
         events.close();
         try {
             http.close();

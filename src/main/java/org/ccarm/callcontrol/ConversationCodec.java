@@ -122,8 +122,8 @@ public final class ConversationCodec {
     public static String encode(Conversation conversation) {
         StringBuilder text = new StringBuilder(64);
         for (Map.Entry<String, Object> field : values(conversation).entrySet()) {
-            token(text, field.getKey());
-            token(text, valueText(field.getValue()));
+            LengthPrefixed.append(text, field.getKey());
+            LengthPrefixed.append(text, valueText(field.getValue()));
         }
         return text.toString();
     }
@@ -131,7 +131,7 @@ public final class ConversationCodec {
     /** The conversation {@link #encode} wrote, at {@code version}. */
     public static Conversation decode(String domain, String id, long version, String encoded) {
         Map<String, Object> values = new LinkedHashMap<>();
-        List<String> tokens = tokens(encoded);
+        List<String> tokens = LengthPrefixed.split(encoded);
         if (tokens.size() % 2 != 0) {
             throw new IllegalArgumentException("not an encoded conversation (a field without its value): " + encoded);
         }
@@ -156,7 +156,7 @@ public final class ConversationCodec {
         if (value instanceof List<?> list) {
             StringBuilder items = new StringBuilder();
             for (String item : (List<String>) list) {
-                token(items, item);
+                LengthPrefixed.append(items, item);
             }
             return items.toString();
         }
@@ -169,28 +169,9 @@ public final class ConversationCodec {
     private static Object valueOf(Kind kind, String text) {
         return switch (kind) {
             case TEXT -> text;
-            case TEXT_LIST -> tokens(text);
+            case TEXT_LIST -> LengthPrefixed.split(text);
             case INSTANT -> Instant.ofEpochMilli(Long.parseLong(text));
         };
-    }
-
-    private static void token(StringBuilder text, String value) {
-        text.append(value.length()).append(':').append(value);
-    }
-
-    private static List<String> tokens(String text) {
-        List<String> tokens = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            int colon = text.indexOf(':', i);
-            if (colon < 0) {
-                throw new IllegalArgumentException("not an encoded conversation: " + text);
-            }
-            int end = colon + 1 + Integer.parseInt(text.substring(i, colon));
-            tokens.add(text.substring(colon + 1, end));
-            i = end;
-        }
-        return tokens;
     }
 
     private static List<String> textList(Map<String, ?> values, String name) {

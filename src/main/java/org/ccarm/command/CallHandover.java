@@ -1,18 +1,18 @@
 package org.ccarm.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.ccarm.callcontrol.Actor;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationCodec;
 import org.ccarm.callcontrol.ConversationKey;
+import org.ccarm.callcontrol.LengthPrefixed;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.Transition;
 import org.ccarm.callcontrol.TransitionResult;
@@ -29,34 +29,45 @@ import org.ccarm.store.StoreUnavailableException;
  * {@code sip.handover-timeout-ms} of the request's arrival is {@link Handovers.Unanswered}
  * (503 {@code owner_unavailable}).
  *
- * <p>A request is a small JSON document: the conversation, the change
- * ({@code hold}/{@code release}) with its operator, instant and actor; the reply the
- * transition's result (the state after, as {@link ConversationCodec} writes it) or the
- * store's unavailability.
+ * <p>A request is a few named fields ({@link LengthPrefixed}): the conversation, the change
+ * ({@code hold}, {@code release}, {@code hang_up}) with its operator, instant and actor, and
+ * when it expires (a frozen owner that reads it later drops it); the reply the transition's
+ * result (the state after, as {@link ConversationCodec} writes it) or the store's
+ * unavailability. The owner takes nothing on trust it can check: fields must be there and
+ * well formed, and it carries out only changes of calls it carries.
  */
 public final class CallHandover implements CarriedCalls {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConversationStore store;
     private final String self;
     private final CarriedCalls local;
     private final long timeoutNanos;
+    private final Handovers handovers;
+    private final Executor continuations;
 
     /**
-     * @param self    this instance's name, with its incarnation: what the conversations it carries record
-     * @param local   the calls this instance carries ({@link CarriedCalls#NONE} without SIP)
+     * Opens the store's hand-overs now (a connection of their own, on Redis), so that no
+     * request's thread ever waits for it.
+     *
+     * @param self          this instance's name, with its incarnation: what the conversations it carries record
+     * @param local         the calls this instance carries ({@link CarriedCalls#NONE} without SIP)
+     * @param continuations where a handed-over command is carried out (never the store client's own threads)
      */
-    public CallHandover(ConversationStore store, String self, CarriedCalls local, long timeoutMillis) {
+    public CallHandover(ConversationStore store, String self, CarriedCalls local, long timeoutMillis,
+                        Executor continuations) {
         this.store = store;
         this.self = self;
         this.local = local;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.continuations = continuations;
+        this.handovers = store.handovers();
     }
 
     /** Takes the commands other instances hand over for the calls this one carries. */
     public void serve() {
-        store.handovers().serve(self, this::carryOut);
+        handovers.serve(self, request -> CompletableFuture.supplyAsync(() -> carryOut(request), continuations)
+                .thenCompose(reply -> reply).exceptionally(failure -> failure("the owner failed: "
+                        + StoreUnavailableException.unwrap(failure))));
     }
 
     @Override
@@ -69,7 +80,7 @@ public final class CallHandover implements CarriedCalls {
         long deadline = arrivedNanos + timeoutNanos;
         return store.findLater(key).thenCompose(found -> {
             Optional<String> owner = found.flatMap(Conversation::owner);
-            if (owner.isEmpty()) { // ended meanwhile, or the feed's (a race with a restart of the layout): as it stands
+            if (owner.isEmpty()) { // ended meanwhile (or never a carried call): answered as the conversation stands
                 return found.isEmpty() ? CompletableFuture.completedFuture(TransitionResult.noSuchConversation(key))
                         : store.applyAsync(key, transition);
             }
@@ -77,14 +88,8 @@ public final class CallHandover implements CarriedCalls {
                 // recorded as this instance's, but not among its calls: it is ending (its end is being recorded)
                 return CompletableFuture.completedFuture(TransitionResult.noSuchConversation(key));
             }
-            return store.handovers().send(owner.get(), request(key, transition), deadline)
-                    .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-                            StoreUnavailableException.unwrap(failure) instanceof Handovers.Unanswered
-                                    ? new Handovers.Unanswered("instance " + owner.get() + ", which carries conversation "
-                                    + key.conversationId() + ", did not answer within "
-                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; it may still make the change "
-                                    + "(outcome unknown): ask again to know")
-                                    : StoreUnavailableException.unwrap(failure)))
+            return handovers.send(owner.get(), request(key, transition, expiresAt(deadline)), deadline)
+                    .exceptionallyCompose(failure -> CompletableFuture.failedFuture(unanswered(owner.get(), key, failure)))
                     .thenApply(reply -> result(key, reply));
         });
     }
@@ -109,25 +114,44 @@ public final class CallHandover implements CarriedCalls {
             if (owner.isEmpty() || owner.get().equals(self)) {
                 return CompletableFuture.completedFuture(null); // no call, or one ending here already
             }
-            ObjectNode request = JSON.createObjectNode().put("domain", key.domain()).put("id", key.conversationId())
-                    .put("change", "hang_up");
-            return store.handovers().send(owner.get(), request.toString(), deadline).thenApply(reply -> null);
+            Map<String, String> request = new LinkedHashMap<>();
+            request.put("domain", key.domain());
+            request.put("id", key.conversationId());
+            request.put("expires_at", Long.toString(expiresAt(deadline)));
+            request.put("change", "hang_up");
+            return handovers.send(owner.get(), LengthPrefixed.ofFields(request), deadline)
+                    .exceptionallyCompose(failure -> CompletableFuture.failedFuture(unanswered(owner.get(), key, failure)))
+                    .thenApply(reply -> null);
         });
+    }
+
+    /** What an owner's silence says: who it was, and that the outcome is unknown. */
+    private Throwable unanswered(String owner, ConversationKey key, Throwable failure) {
+        Throwable cause = StoreUnavailableException.unwrap(failure);
+        return cause instanceof Handovers.Unanswered ? new Handovers.Unanswered("instance " + owner + ", which carries "
+                + "conversation " + key.conversationId() + ", did not answer within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms; it may still make the change (outcome unknown): "
+                + "ask again to know") : cause;
     }
 
     /** On the owner: a handed-over command, carried out as if it had come here. */
     private CompletionStage<String> carryOut(String request) {
         ConversationKey key;
         Transition transition;
+        Map<String, String> fields;
         try {
-            JsonNode json = JSON.readTree(request);
-            key = new ConversationKey(json.path("domain").asText(), json.path("id").asText());
-            if (json.path("change").asText().equals("hang_up")) {
-                local.hangUp(key);
-                return CompletableFuture.completedFuture(JSON.createObjectNode().put("result", "hung_up").toString());
+            fields = LengthPrefixed.fields(request);
+            if (Long.parseLong(required(fields, "expires_at")) < System.currentTimeMillis()) {
+                // answered owner_unavailable where it was asked already (a frozen owner reading its backlog): not made
+                return new CompletableFuture<>();
             }
-            transition = transition(json);
-        } catch (JsonProcessingException | RuntimeException e) {
+            key = new ConversationKey(required(fields, "domain"), required(fields, "id"));
+            if (required(fields, "change").equals("hang_up")) {
+                local.hangUp(key);
+                return CompletableFuture.completedFuture(reply("hung_up", Map.of()));
+            }
+            transition = transition(fields);
+        } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failure("not a hand-over: " + e.getMessage()));
         }
         Optional<CarriedCall> call = local.call(key);
@@ -140,9 +164,8 @@ public final class CallHandover implements CarriedCalls {
             }
             Optional<StoreUnavailableException> unavailable = StoreUnavailableException.in(failure);
             if (unavailable.isPresent()) {
-                ObjectNode reply = JSON.createObjectNode().put("result", "store_unavailable")
-                        .put("detail", unavailable.get().getMessage()).put("unknown", unavailable.get().outcomeUnknown());
-                return reply.toString();
+                return reply("store_unavailable", Map.of("detail", String.valueOf(unavailable.get().getMessage()),
+                        "unknown", Boolean.toString(unavailable.get().outcomeUnknown())));
             }
             return failure(String.valueOf(StoreUnavailableException.unwrap(failure)));
         });
@@ -150,85 +173,109 @@ public final class CallHandover implements CarriedCalls {
 
     // ---- the wire ----
 
-    private static String request(ConversationKey key, Transition transition) {
-        ObjectNode json = JSON.createObjectNode().put("domain", key.domain()).put("id", key.conversationId());
+    private static String request(ConversationKey key, Transition transition, long expiresAt) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("domain", key.domain());
+        fields.put("id", key.conversationId());
+        fields.put("expires_at", Long.toString(expiresAt));
         Optional<Actor> actor;
         if (transition instanceof Transition.PlaceHold hold) {
-            json.put("change", "hold").put("at", hold.at().toEpochMilli());
-            hold.operatorId().ifPresent(id -> json.put("operator_id", id));
+            fields.put("change", "hold");
+            fields.put("at", Long.toString(hold.at().toEpochMilli()));
+            hold.operatorId().ifPresent(id -> fields.put("operator_id", id));
             actor = hold.actor();
         } else if (transition instanceof Transition.ReleaseHold release) {
-            json.put("change", "release");
-            release.operatorId().ifPresent(id -> json.put("operator_id", id));
+            fields.put("change", "release");
+            release.operatorId().ifPresent(id -> fields.put("operator_id", id));
             actor = release.actor();
         } else {
             throw new IllegalArgumentException("only a hold or a release is handed over, not " + transition);
         }
-        actor.ifPresent(a -> json.putObject("actor").put("operator_id", a.operatorId()).put("supervisor", a.supervisor()));
-        return json.toString();
+        actor.ifPresent(a -> {
+            fields.put("actor", a.operatorId());
+            fields.put("supervisor", Boolean.toString(a.supervisor()));
+        });
+        return LengthPrefixed.ofFields(fields);
     }
 
-    private static Transition transition(JsonNode json) {
-        Optional<String> operatorId = json.hasNonNull("operator_id") ? Optional.of(json.get("operator_id").asText())
+    /** The wall-clock instant a request expires at, from its deadline on this instance's monotonic clock. */
+    private static long expiresAt(long deadlineNanos) {
+        return System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    private static String required(Map<String, String> fields, String name) {
+        String value = fields.get(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("no " + name);
+        }
+        return value;
+    }
+
+    private static Transition transition(Map<String, String> fields) {
+        Optional<String> operatorId = fields.containsKey("operator_id") ? Optional.of(required(fields, "operator_id"))
                 : Optional.empty();
-        JsonNode actorJson = json.path("actor");
-        Optional<Actor> actor = actorJson.isObject()
-                ? Optional.of(new Actor(actorJson.path("operator_id").asText(), actorJson.path("supervisor").asBoolean()))
+        Optional<Actor> actor = fields.containsKey("actor")
+                ? Optional.of(new Actor(required(fields, "actor"), Boolean.parseBoolean(fields.get("supervisor"))))
                 : Optional.empty();
-        return switch (json.path("change").asText()) {
-            case "hold" -> new Transition.PlaceHold(operatorId, Instant.ofEpochMilli(json.path("at").asLong()), actor);
+        return switch (required(fields, "change")) {
+            case "hold" -> new Transition.PlaceHold(operatorId, Instant.ofEpochMilli(Long.parseLong(required(fields, "at"))),
+                    actor);
             case "release" -> new Transition.ReleaseHold(operatorId, actor);
-            default -> throw new IllegalArgumentException("no change " + json.path("change"));
+            default -> throw new IllegalArgumentException("no change " + fields.get("change"));
         };
     }
 
     private static String reply(TransitionResult result) {
+        Map<String, String> fields = new LinkedHashMap<>();
         if (result instanceof TransitionResult.Applied applied) {
-            ObjectNode json = JSON.createObjectNode().put("result", "applied")
-                    .put("after", ConversationCodec.encode(applied.after())).put("version", applied.after().version())
-                    .put("seq", applied.seq());
+            fields.put("after", ConversationCodec.encode(applied.after()));
+            fields.put("version", Long.toString(applied.after().version()));
+            fields.put("seq", Long.toString(applied.seq()));
             if (applied.actingOperator() != null) {
-                json.put("acting", applied.actingOperator());
+                fields.put("acting", applied.actingOperator());
             }
-            return json.toString();
+            return reply("applied", fields);
         }
         TransitionResult.Refused refused = (TransitionResult.Refused) result;
-        ObjectNode json = JSON.createObjectNode().put("result", "refused").put("refusal", refused.refusal().name())
-                .put("detail", refused.detail()).put("version", refused.version());
+        fields.put("refusal", refused.refusal().name());
+        fields.put("detail", refused.detail());
+        fields.put("version", Long.toString(refused.version()));
         if (refused.actingOperator() != null) {
-            json.put("acting", refused.actingOperator());
+            fields.put("acting", refused.actingOperator());
         }
-        return json.toString();
+        return reply("refused", fields);
+    }
+
+    private static String reply(String result, Map<String, String> more) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("result", result);
+        fields.putAll(more);
+        return LengthPrefixed.ofFields(fields);
     }
 
     /** A reply saying the owner could not carry the request out (a bug, not a refusal): a 500 where it was asked. */
     private static String failure(String detail) {
-        return JSON.createObjectNode().put("result", "error").put("detail", detail).toString();
+        return reply("error", Map.of("detail", detail));
     }
 
     private static TransitionResult result(ConversationKey key, String reply) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(reply);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the owner's reply is not JSON: " + reply, e);
-        }
-        String acting = json.hasNonNull("acting") ? json.get("acting").asText() : null;
-        switch (json.path("result").asText()) {
+        Map<String, String> fields = LengthPrefixed.fields(reply);
+        String acting = fields.get("acting");
+        switch (String.valueOf(fields.get("result"))) {
             case "applied": {
                 Conversation after = ConversationCodec.decode(key.domain(), key.conversationId(),
-                        json.path("version").asLong(), json.path("after").asText());
-                return new TransitionResult.Applied(after, acting, json.path("seq").asLong());
+                        Long.parseLong(fields.get("version")), fields.get("after"));
+                return new TransitionResult.Applied(after, acting, Long.parseLong(fields.get("seq")));
             }
             case "refused":
-                return new TransitionResult.Refused(Refusal.valueOf(json.path("refusal").asText()),
-                        json.path("detail").asText(), acting, json.path("version").asLong());
+                return new TransitionResult.Refused(Refusal.valueOf(fields.get("refusal")), fields.get("detail"), acting,
+                        Long.parseLong(fields.get("version")));
             case "store_unavailable":
                 throw new StoreUnavailableException("the owner of conversation " + key.conversationId() + ": "
-                        + json.path("detail").asText(), json.path("unknown").asBoolean(), null);
+                        + fields.get("detail"), Boolean.parseBoolean(fields.get("unknown")), null);
             default:
                 throw new IllegalStateException("the owner of conversation " + key.conversationId() + " failed: "
-                        + json.path("detail").asText());
+                        + fields.get("detail"));
         }
     }
 }

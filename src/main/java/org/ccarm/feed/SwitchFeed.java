@@ -10,6 +10,7 @@ import org.ccarm.audit.AuditLog;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.store.ConversationStore;
+import org.ccarm.store.Handovers;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -102,7 +103,10 @@ public final class SwitchFeed {
         if (!audit.acceptsChanges()) {
             return CompletableFuture.failedFuture(new AuditUnavailableException());
         }
-        return calls.hangUp(key).exceptionally(failure -> null)
+        // the call is hung up first, wherever it is carried; an owner that does not answer ends nothing
+        return available(calls.hangUp(key)).exceptionallyCompose(failure -> CompletableFuture.failedFuture(
+                        StoreUnavailableException.unwrap(failure) instanceof Handovers.Unanswered unanswered
+                                ? new OwnerUnavailableException(unanswered.getMessage()) : StoreUnavailableException.unwrap(failure)))
                 .thenCompose(hungUp -> available(store.removeLater(key))).thenApply(removed -> {
             if (removed.isPresent() && !audit(key, "feed_delete", removed.get().version(), removed.get().seq(), "ended",
                     204, start, requestId)) {

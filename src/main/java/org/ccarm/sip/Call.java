@@ -37,6 +37,7 @@ final class Call {
     volatile ScheduledFuture<?> ringTimer;
     volatile ConversationKey key; // once the conversation is recorded
     volatile boolean cancelled; // the caller gave up (CANCEL) before the phone's answer was recorded
+    volatile boolean dialogsKept; // the store keeps its dialogs, for another instance should this one be lost
     /** A late offer: the operator's 2xx, ACKed with the caller's answer. */
     final AtomicReference<Response> awaitingCallerAck = new AtomicReference<>();
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -361,10 +362,18 @@ final class Calls implements CarriedCalls {
             LIMITED.warn("sip-dialogs", "the dialogs of call " + call.key.conversationId() + " cannot be kept: " + e, null);
             return;
         }
+        keepDialogs(call, dialogs);
+    }
+
+    private void keepDialogs(Call call, String dialogs) {
         store.callOwners().carried(call.domain, call.key.conversationId(), instance, dialogs).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                LIMITED.warn("sip-dialogs", "the dialogs of call " + call.key.conversationId() + " were not kept (should "
-                        + "this instance be lost, its phones stay up): " + failure, null);
+            if (failure == null) {
+                call.dialogsKept = true;
+            } else if (!call.isOver()) { // tried again while the call is up: until then, were this instance lost,
+                // its phones would stay up
+                LIMITED.warn("sip-dialogs", "the dialogs of call " + call.key.conversationId() + " were not kept; "
+                        + "trying again: " + failure, null);
+                timers.schedule(() -> keepDialogs(call, dialogs), END_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             }
         });
     }
@@ -458,11 +467,8 @@ final class Calls implements CarriedCalls {
     /** The switch feed ends a call this server carries: both legs hung up (the feed then ends the conversation). */
     @Override
     public boolean hangUp(ConversationKey key) {
-        Call call = byConversation.remove(key);
-        if (call != null && call.end()) {
-            freeSlot(call);
-            sip.bye(call.callerLeg.dialog());
-            sip.bye(call.operatorLeg.dialog());
+        Call call = byConversation.get(key);
+        if (call != null && endHere(call)) {
             forgetDialogs(call);
             return true;
         }
@@ -481,10 +487,17 @@ final class Calls implements CarriedCalls {
         long start = System.nanoTime();
         try {
             DialogState state = DialogState.parse(dialogs);
-            state.caller().bye(sip);
-            state.operator().bye(sip);
-        } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
-            LIMITED.warn("sip-lost", "a BYE to call " + conversationId + " of lost instance " + owner + " failed: " + e, null);
+            for (DialogState.Side leg : List.of(state.caller(), state.operator())) {
+                try {
+                    leg.bye(sip);
+                } catch (ParseException | InvalidArgumentException | SipException | RuntimeException e) {
+                    LIMITED.warn("sip-lost", "a BYE to call " + conversationId + " of lost instance " + owner
+                            + " failed: " + e, null);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            LIMITED.warn("sip-lost", "the dialogs of call " + conversationId + " of lost instance " + owner
+                    + " cannot be read: " + e.getMessage(), null);
         }
         recordLost(new ConversationKey(domain, conversationId), owner, start);
     }
@@ -505,23 +518,32 @@ final class Calls implements CarriedCalls {
     }
 
     /**
-     * After this instance was presumed lost (a freeze, a store outage longer than its
-     * liveness): each call whose conversation another instance released, or that no longer
-     * records this instance, is hung up here too. Nothing is recorded: the other did.
+     * After this instance was presumed lost in {@code domain} (a freeze, a store outage longer
+     * than its liveness): each of its calls there whose dialogs are no longer kept for it
+     * ({@code stillOwned} lacks them: another instance claimed them, sent the BYEs and
+     * records the end) is hung up here too. A call whose dialogs were not kept yet (just
+     * set up) is left alone.
      */
-    void hangUpReleasedElsewhere() {
+    void hangUpClaimedElsewhere(String domain, Set<String> stillOwned) {
         for (Call call : List.copyOf(byConversation.values())) {
-            store.findLater(call.key).whenCompleteAsync((found, failure) -> {
-                if (failure == null && found.flatMap(Conversation::owner).filter(instance::equals).isEmpty()
-                        && byConversation.remove(call.key, call) && call.end()) {
-                    LOG.warn("call {} was released by another instance while this one was presumed lost: hung up here too",
-                            call.key.conversationId());
-                    freeSlot(call);
-                    sip.bye(call.callerLeg.dialog());
-                    sip.bye(call.operatorLeg.dialog());
-                }
-            }, continuations);
+            if (call.domain.equals(domain) && call.dialogsKept && !stillOwned.contains(call.key.conversationId())
+                    && endHere(call)) {
+                LOG.warn("call {} was released by another instance while this one was presumed lost: hung up here too",
+                        call.key.conversationId());
+            }
         }
+    }
+
+    /** Ends the call here: no longer carried, its place freed, a BYE on each leg; false when it had ended already. */
+    private boolean endHere(Call call) {
+        if (!call.end()) {
+            return false;
+        }
+        byConversation.remove(call.key, call);
+        freeSlot(call);
+        sip.bye(call.callerLeg.dialog());
+        sip.bye(call.operatorLeg.dialog());
+        return true;
     }
 
     /** A request in a call's dialog the server does not interpret: sent on to the other leg, its answer back. */

@@ -2,8 +2,8 @@ package org.ccarm.sip;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,16 +14,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Liveness among the instances that carry calls (README, "Several instances and SIP"):
- * this instance refreshes its key every third of {@code sip.owner-ttl-ms}; and looks, as
- * often, for instances whose key expired, to hang their calls up from the dialogs they
- * kept ({@link Calls#hangUpLost}), each lost instance's calls claimed by exactly one.
+ * Liveness among the instances that carry calls (README, "Several instances and SIP"),
+ * domain by domain (each domain's keys are on its own shard of a Redis Cluster): every
+ * third of {@code sip.owner-ttl-ms} this instance refreshes its key in each domain it
+ * serves, and claims the calls of instances whose key there expired, to hang them up from
+ * the dialogs they kept ({@link Calls#hangUpLost}). The claim checks the key and takes the
+ * calls in one atomic step, so exactly one instance takes them, and none while the owner
+ * is alive.
  *
- * <p>It declares nobody lost until its own store has answered every refresh for longer
- * than the time to live: a Redis failover, restart or freeze lets every key expire at
- * once, and the instances that were alive all along have refreshed theirs by then. An
- * instance whose own key had expired when it refreshed (it was frozen, or cut off, that
- * long) checks its calls: those another released it hangs up too.
+ * <p>In a domain it declares nobody lost until its own refreshes there have been answered
+ * for longer than the time to live: a Redis failover, restart or freeze lets every key
+ * expire at once, and the instances alive all along have refreshed theirs by then. When its
+ * own key had expired (it was frozen, or cut off, that long; it starts counting again
+ * then), it checks which of its calls there are still its own and hangs up those another
+ * claimed, until a check has gone through.
  */
 final class OwnerWatch implements AutoCloseable {
 
@@ -36,8 +40,9 @@ final class OwnerWatch implements AutoCloseable {
     private final long ttlMillis;
     private final ScheduledExecutorService timers;
     private final Executor continuations;
-    private volatile long answeringSince; // nanoTime since which every refresh was answered; 0: the last one failed
-    private volatile boolean refreshedOnce;
+    private final Map<String, Long> answeringSince = new ConcurrentHashMap<>(); // domain: nanoTime of the run of answers
+    private final Set<String> refreshedOnce = ConcurrentHashMap.newKeySet();
+    private final Set<String> toCheck = ConcurrentHashMap.newKeySet(); // domains whose calls may have been claimed
     private volatile ScheduledFuture<?> ticks;
 
     OwnerWatch(CallOwners owners, Calls calls, List<String> domains, long ttlMillis, ScheduledExecutorService timers,
@@ -51,26 +56,35 @@ final class OwnerWatch implements AutoCloseable {
     }
 
     void start() {
-        ticks = timers.scheduleWithFixedDelay(this::tick, 0, ttlMillis / 3, TimeUnit.MILLISECONDS);
+        ticks = timers.scheduleWithFixedDelay(() -> domains.forEach(this::tick), 0, ttlMillis / 3, TimeUnit.MILLISECONDS);
     }
 
-    private void tick() {
-        owners.refresh(calls.instance(), ttlMillis).whenCompleteAsync((wasAlive, failure) -> {
+    private void tick(String domain) {
+        owners.refresh(domain, calls.instance(), ttlMillis).whenCompleteAsync((wasAlive, failure) -> {
             if (failure != null) {
-                answeringSince = 0; // the store did not answer: nobody is declared lost for a while
-                LIMITED.warn("sip-alive", "this instance's liveness could not be refreshed: " + failure, null);
+                answeringSince.remove(domain); // the store did not answer: nobody is declared lost for a while
+                LIMITED.warn("sip-alive", "this instance's liveness in domain " + domain + " could not be refreshed: "
+                        + failure, null);
                 return;
             }
             long now = System.nanoTime();
-            if (answeringSince == 0) {
-                answeringSince = now;
+            if (!wasAlive) {
+                answeringSince.put(domain, now); // not watching meanwhile either: count again from now
+                if (!refreshedOnce.add(domain)) {
+                    toCheck.add(domain); // presumed lost meanwhile: what others claimed is hung up here too
+                }
+            } else {
+                answeringSince.putIfAbsent(domain, now);
             }
-            if (!wasAlive && refreshedOnce) {
-                calls.hangUpReleasedElsewhere(); // presumed lost meanwhile: what others released is hung up here too
+            if (toCheck.contains(domain)) {
+                owners.owned(domain, calls.instance()).thenAcceptAsync(stillOwned -> {
+                    calls.hangUpClaimedElsewhere(domain, stillOwned);
+                    toCheck.remove(domain);
+                }, continuations);
             }
-            refreshedOnce = true;
-            if (now - answeringSince > TimeUnit.MILLISECONDS.toNanos(ttlMillis)) {
-                domains.forEach(this::lookForLost);
+            Long since = answeringSince.get(domain);
+            if (since != null && now - since > TimeUnit.MILLISECONDS.toNanos(ttlMillis)) {
+                lookForLost(domain);
             }
         }, continuations);
     }
@@ -78,18 +92,15 @@ final class OwnerWatch implements AutoCloseable {
     private void lookForLost(String domain) {
         owners.owners(domain).thenAccept(instances -> {
             for (String other : instances) {
-                if (other.equals(calls.instance())) {
-                    continue;
+                if (!other.equals(calls.instance())) {
+                    owners.claim(domain, other).thenAcceptAsync(claimed -> claimed.ifPresent(lost -> {
+                        if (!lost.isEmpty()) {
+                            LOG.warn("instance {} is lost (its liveness in domain {} expired): hanging up its {} call(s)",
+                                    other, domain, lost.size());
+                        }
+                        lost.forEach((id, dialogs) -> calls.hangUpLost(domain, id, dialogs, other));
+                    }), continuations);
                 }
-                owners.isAlive(other).thenCompose(alive -> alive ? CompletableFuture.completedFuture(
-                        Optional.<Map<String, String>>empty()) : owners.claim(domain, other))
-                        .thenAcceptAsync(claimed -> claimed.ifPresent(lost -> {
-                            if (!lost.isEmpty()) {
-                                LOG.warn("instance {} is lost (its liveness expired): hanging up its {} call(s) in domain {}",
-                                        other, lost.size(), domain);
-                            }
-                            lost.forEach((id, dialogs) -> calls.hangUpLost(domain, id, dialogs, other));
-                        }), continuations);
             }
         }).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -105,10 +116,12 @@ final class OwnerWatch implements AutoCloseable {
         if (running != null) {
             running.cancel(false);
         }
-        try {
-            owners.gone(calls.instance()).toCompletableFuture().get(1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("the liveness key was not removed (it expires by itself): {}", e.toString());
+        for (String domain : domains) {
+            try {
+                owners.gone(domain, calls.instance()).toCompletableFuture().get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("the liveness key in {} was not removed (it expires by itself): {}", domain, e.toString());
+            }
         }
     }
 }

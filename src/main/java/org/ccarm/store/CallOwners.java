@@ -16,17 +16,15 @@ import java.util.concurrent.CompletionStage;
 public interface CallOwners {
 
     /**
-     * This instance is alive for {@code ttlMillis} more; true when it already was (its key
-     * had not expired): false on the first refresh, and after a freeze or a store outage
-     * long enough for others to have found it lost.
+     * This instance is alive in the domain for {@code ttlMillis} more (its key there, on the
+     * domain's shard, so that a claim checks it atomically); true when it already was (the
+     * key had not expired): false on the first refresh, and after a freeze or an outage long
+     * enough for others to have found it lost.
      */
-    CompletionStage<Boolean> refresh(String instance, long ttlMillis);
+    CompletionStage<Boolean> refresh(String domain, String instance, long ttlMillis);
 
-    /** No longer alive: it stopped (its calls hung up and their ends recorded). */
-    CompletionStage<Void> gone(String instance);
-
-    /** Whether the instance's key is there (it refreshed within its time to live). */
-    CompletionStage<Boolean> isAlive(String instance);
+    /** No longer alive in the domain: it stopped (its calls hung up and their ends recorded). */
+    CompletionStage<Void> gone(String domain, String instance);
 
     /** {@code instance} carries the call of conversation {@code id}: {@code dialogs} is what another needs to hang it up. */
     CompletionStage<Void> carried(String domain, String id, String instance, String dialogs);
@@ -37,10 +35,13 @@ public interface CallOwners {
     /** The instances that have carried calls in the domain and were not claimed since. */
     CompletionStage<Set<String>> owners(String domain);
 
+    /** The conversations whose dialogs are kept for {@code instance} in the domain (none once it was claimed). */
+    CompletionStage<Set<String>> owned(String domain, String instance);
+
     /**
-     * Takes over the calls {@code instance} carries in the domain, once: the first to ask
-     * gets them (conversation id to dialogs, forgotten here), any other empty, so exactly
-     * one instance hangs them up however many noticed the loss.
+     * Takes over the calls {@code instance} carries in the domain if it is not alive there,
+     * atomically and once: the first to ask after its key expired gets them (conversation id
+     * to dialogs, forgotten here); anyone else, or anyone while it is alive, gets empty.
      */
     CompletionStage<Optional<Map<String, String>>> claim(String domain, String instance);
 }

@@ -2,6 +2,7 @@ package org.ccarm.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -9,15 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ccarm.callcontrol.Caller;
 import org.ccarm.callcontrol.Conversation;
 import org.ccarm.callcontrol.ConversationKey;
 import org.ccarm.callcontrol.Conversations;
+import org.ccarm.callcontrol.LengthPrefixed;
 import org.ccarm.callcontrol.Refusal;
 import org.ccarm.callcontrol.TransitionResult;
 import org.ccarm.protocol.CommandInput;
 import org.ccarm.protocol.ErrorReason;
+import org.ccarm.store.Handovers;
 import org.ccarm.store.InMemoryConversationStore;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +61,8 @@ class CallHandoverTest {
         }
     };
 
-    private final CallHandover a = new CallHandover(store, "a#1", CarriedCalls.NONE, 300);
-    private final CallHandover b = new CallHandover(store, "b#1", carriedByB, 300);
+    private final CallHandover a = new CallHandover(store, "a#1", CarriedCalls.NONE, 300, Runnable::run);
+    private final CallHandover b = new CallHandover(store, "b#1", carriedByB, 300, Runnable::run);
 
     private Outcome run(CarriedCalls calls, String command, String conversation) throws Exception {
         Command<?> found = new CommandCatalog(ConversationCommands.over(store, calls)).find(command);
@@ -161,9 +165,27 @@ class CallHandoverTest {
     }
 
     @Test
+    void theOwnerTakesNoMalformedRequestOnTrustAndDropsAnExpiredOne() {
+        b.serve();
+        carriedByB();
+        long deadline = System.nanoTime() + 300_000_000L;
+        String garbage = store.handovers().send("b#1", "not length-prefixed", deadline).toCompletableFuture().join();
+        assertTrue(garbage.contains("not a hand-over"), garbage);
+        String noInstant = store.handovers().send("b#1", LengthPrefixed.ofFields(Map.of("domain", "demo", "id", "c1",
+                "expires_at", Long.toString(System.currentTimeMillis() + 60_000), "change", "hold")), deadline)
+                .toCompletableFuture().join();
+        assertTrue(noInstant.contains("not a hand-over: no at"), noInstant);
+        CompletableFuture<String> expired = store.handovers().send("b#1", LengthPrefixed.ofFields(Map.of("domain", "demo",
+                "id", "c1", "expires_at", "1", "change", "release")), deadline).toCompletableFuture();
+        assertTrue(assertThrows(CompletionException.class, expired::join).getCause() instanceof Handovers.Unanswered,
+                "an expired request is dropped, not carried out late");
+        assertEquals(0, mediaChanges.get(), "nothing reached the call");
+    }
+
+    @Test
     void aCallRecordedAsThisInstancesButNoLongerAmongItsCallsIsGone() throws Exception {
         carriedByB();
-        CallHandover restartedB = new CallHandover(store, "b#1", CarriedCalls.NONE, 300); // its calls ended
+        CallHandover restartedB = new CallHandover(store, "b#1", CarriedCalls.NONE, 300, Runnable::run); // its calls ended
         Outcome refused = run(restartedB, "call_hold", "c1");
         assertEquals(ErrorReason.CANNOT_PERFORM_CMD, refused.refusal());
         assertEquals("conversation c1 does not exist in domain demo", refused.detail());

@@ -41,6 +41,7 @@ final class HoldReleaseLoad {
     private final AtomicLong backAt = new AtomicLong(); // the first 200 of a request sent after that 503
     private final AtomicLong lastRefusal = new AtomicLong();
     private final Map<String, String> odd = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong(); // connections closed before an answer began
     private final ExecutorService threads;
 
     /** What one client last knew of its conversation, from the answers it got. */
@@ -107,6 +108,11 @@ final class HoldReleaseLoad {
         return odd;
     }
 
+    /** Requests whose connection closed before any byte of an answer came (counted, not odd; the outcome unknown). */
+    long dropped() {
+        return dropped.get();
+    }
+
     int count(int status) {
         int count = 0;
         for (Client client : clients) {
@@ -154,8 +160,20 @@ final class HoldReleaseLoad {
                         HttpResponse.BodyHandlers.ofString());
                 status = answer.statusCode();
                 body = answer.body();
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    // the connection was closed before any byte of an answer: the JDK client reusing a kept-alive
+                    // connection as it closed; the request may not have arrived, so the outcome is unknown
+                    synchronized (client) {
+                        client.uncertain = true;
+                        dropped.incrementAndGet();
+                    }
+                    continue;
+                }
                 odd.put(client.id, "no answer: " + e);
+                return;
+            } catch (InterruptedException e) {
+                odd.put(client.id, "interrupted");
                 return;
             }
             synchronized (client) {

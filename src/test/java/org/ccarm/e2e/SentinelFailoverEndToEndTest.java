@@ -81,8 +81,9 @@ class SentinelFailoverEndToEndTest {
             }
             System.out.printf("failover (wait-replicas %d): service back (the first 200 of a request sent after the first "
                     + "503) %d ms after the kill, the last 503 at %d ms, %d answers 503, "
-                    + "%d answered changes lost (among %d conversations)%n", waitReplicas, load.windowMillis(),
-                    load.lastRefusalMillis(), load.count(503), lost, CLIENTS);
+                    + "%d answered changes lost (among %d conversations), %d connections closed before an answer%n",
+                    waitReplicas, load.windowMillis(), load.lastRefusalMillis(), load.count(503), lost, CLIENTS,
+                    load.dropped());
             if (waitReplicas > 0) {
                 assertEquals(0, lost, "with wait-replicas, no change answered 200 is lost");
             }

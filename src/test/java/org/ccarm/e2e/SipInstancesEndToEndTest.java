@@ -140,6 +140,14 @@ class SipInstancesEndToEndTest {
                 assertTrue(millis >= HANDOVER_TIMEOUT_MS - 50 && millis < HANDOVER_TIMEOUT_MS + 2_000,
                         "answered at the hand-over's deadline, not before nor long after: " + millis + " ms");
                 assertTrue(!stored(redis, id).isOnHold(), "nothing recorded meanwhile");
+                // the switch feed's DELETE likewise: the owner must hang up; silent, nothing is ended
+                HttpResponse<String> ended = http.send(HttpRequest.newBuilder(a.uri().resolve(
+                        "admin/domains/demo/conversations/" + id)).header("Authorization", "Bearer " + RunningServer.TOKEN)
+                        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, ended.statusCode(), ended.body());
+                assertTrue(ended.body().contains("\"owner_unavailable\""), ended.body());
+                assertEquals("1", ended.headers().firstValue("Retry-After").orElse(""));
+                stored(redis, id); // still there
                 System.out.printf("sip across instances: a command for a frozen owner answered 503 owner_unavailable "
                         + "after %d ms (sip.handover-timeout-ms %d)%n", millis, HANDOVER_TIMEOUT_MS);
             }

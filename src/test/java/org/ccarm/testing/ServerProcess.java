@@ -69,7 +69,12 @@ public final class ServerProcess implements AutoCloseable {
     /** The first match of {@code regex} in its log, waited for. */
     public Matcher await(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        Await.until(() -> pattern.matcher(log()).find(), Duration.ofSeconds(60), "the server's log matches " + regex);
+        try {
+            Await.until(() -> pattern.matcher(log()).find(), Duration.ofSeconds(60), "the server's log matches " + regex);
+        } catch (AssertionError e) {
+            String log = log();
+            throw new AssertionError(e.getMessage() + "; the log ends: " + log.substring(Math.max(0, log.length() - 3000)), e);
+        }
         Matcher m = pattern.matcher(log());
         if (!m.find()) {
             throw new IllegalStateException("no " + regex);

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.ccarm.store.Handovers;
@@ -26,7 +25,6 @@ final class RedisHandovers implements Handovers {
     private final String prefix;
     private final StatefulRedisPubSubConnection<String, String> listener;
     private final String replies; // this instance's reply channel
-    private final CompletableFuture<Void> listening;
     private final Map<String, Function<String, CompletionStage<String>>> served = new ConcurrentHashMap<>(); // by channel
     private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -49,7 +47,12 @@ final class RedisHandovers implements Handovers {
                 }
             }
         });
-        this.listening = RedisLink.later(listener.async().subscribe(replies), link.deadline(), false).thenApply(ok -> null);
+        try {
+            RedisLink.await(listener.async().subscribe(replies), link.deadline(), false);
+        } catch (RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 
     @Override
@@ -57,11 +60,14 @@ final class RedisHandovers implements Handovers {
         String id = Long.toString(ids.incrementAndGet(), 36);
         CompletableFuture<String> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        reply.whenComplete((value, failure) -> pending.remove(id));
-        CompletableFuture.delayedExecutor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)
-                .execute(() -> reply.completeExceptionally(new Unanswered("instance " + to + " did not answer in time")));
-        listening.thenCompose(ok -> RedisLink.later(link.commands().publish(requests(to), id + " " + replies + "\n" + request),
-                deadlineNanos, false)).whenComplete((receivers, failure) -> {
+        var timer = RedisLink.schedule(() -> reply.completeExceptionally(
+                new Unanswered("instance " + to + " did not answer in time")), deadlineNanos - System.nanoTime());
+        reply.whenComplete((value, failure) -> {
+            pending.remove(id);
+            timer.cancel(false);
+        });
+        RedisLink.later(link.commands().publish(requests(to), id + " " + replies + "\n" + request), deadlineNanos, false)
+                .whenComplete((receivers, failure) -> {
                     if (failure != null) {
                         reply.completeExceptionally(StoreUnavailableException.unwrap(failure));
                     } else if (receivers == 0 && !link.isCluster()) {
@@ -90,7 +96,16 @@ final class RedisHandovers implements Handovers {
         }
         String id = message.substring(0, space);
         String replyTo = message.substring(space + 1, newline);
-        handler.apply(message.substring(newline + 1)).whenComplete((reply, failure) -> {
+        if (!replyTo.startsWith(prefix + ":handover:replies:")) {
+            return; // replies go to reply channels only, whatever a request says
+        }
+        CompletionStage<String> answer;
+        try {
+            answer = handler.apply(message.substring(newline + 1));
+        } catch (RuntimeException e) {
+            return; // the handler answers its own failures; one that throws is the sender's Unanswered
+        }
+        answer.whenComplete((reply, failure) -> {
             if (reply != null) {
                 link.commands().publish(replyTo, id + "\n" + reply); // a reply lost here is the sender's Unanswered
             }

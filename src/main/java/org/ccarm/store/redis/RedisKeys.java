@@ -102,15 +102,9 @@ final class RedisKeys {
         return prefix + ":{" + domain + "}:failures:" + counter;
     }
 
-    /** The channel every instance hears ended sessions on. */
-    /** What the hand-over channels' names start with (channels are not keys: no hash tag, any node relays them). */
-    String handoverPrefix() {
-        return prefix;
-    }
-
-    /** An instance's liveness, expiring unless it refreshes it (no hash tag: it belongs to no domain). */
-    String sipAlive(String instance) {
-        return prefix + ":sip:alive:" + instance;
+    /** An instance's liveness in a domain, expiring unless it refreshes it (on the domain's shard, beside its calls). */
+    String sipAlive(String domain, String instance) {
+        return prefix + ":{" + domain + "}:sip:alive:" + instance;
     }
 
     /** The instances that carry (or carried) calls in the domain, not yet claimed as lost. */
@@ -123,6 +117,12 @@ final class RedisKeys {
         return prefix + ":{" + domain + "}:sip:owned:" + instance;
     }
 
+    /** What the hand-over channels' names start with (channels are not keys: no hash tag, any node relays them). */
+    String handoverPrefix() {
+        return prefix;
+    }
+
+    /** The channel every instance hears ended sessions on. */
     String sessionEndedChannel() {
         return prefix + ":session-ended";
     }

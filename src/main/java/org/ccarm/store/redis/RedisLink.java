@@ -18,6 +18,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -169,7 +171,19 @@ final class RedisLink implements AutoCloseable {
         return new Clients() {
             @Override
             public StatefulConnection<String, String> connect() {
-                return client.connect();
+                StatefulRedisClusterConnection<String, String> connection = client.connect();
+                // every master now: the cluster client would connect to each on first use, and a request's budget
+                // would pay for it (a master down now is connected to when it is back)
+                for (RedisClusterNode node : connection.getPartitions()) {
+                    if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                        try {
+                            connection.getConnection(node.getNodeId());
+                        } catch (RuntimeException e) {
+                            // down now: the first command for its slots connects
+                        }
+                    }
+                }
+                return connection;
             }
 
             @Override
@@ -331,6 +345,11 @@ final class RedisLink implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Runs {@code task} in {@code nanos} on the deadlines' thread (it must only complete futures); cancel it when moot. */
+    static ScheduledFuture<?> schedule(Runnable task, long nanos) {
+        return TIMEOUTS.schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     /** Ends the replies that Redis did not give in time; one thread for every link, it only completes futures. */

@@ -139,6 +139,9 @@ abstract class AdminServlet extends HttpServlet {
                 } else if (cause instanceof FeedUnavailableException unavailable) {
                     unavailable(response, unavailable);
                 } else if (cause instanceof InvalidInputException invalid) {
+                    if (invalid.status() == 503) { // the audit trail, or a call's owner: try again shortly
+                        response.setHeader("Retry-After", HttpAnswers.RETRY_AFTER_SECONDS);
+                    }
                     error(response, invalid.status(), invalid.error(), invalid.getMessage());
                 } else {
                     LOG.warn("a switch feed request failed", cause);
