@@ -66,6 +66,7 @@ final class Calls implements CarriedCalls {
     private final Executor continuations;
     private final ScheduledExecutorService timers;
     private final Map<ConversationKey, Call> byConversation = new ConcurrentHashMap<>();
+    private final Map<ConversationKey, Call> answering = new ConcurrentHashMap<>(); // answered, being recorded
     private final Map<String, Call> ringing = new ConcurrentHashMap<>(); // by the caller's Call-ID and From tag
     private final AtomicInteger active = new AtomicInteger();
     private final String instance;
@@ -309,13 +310,18 @@ final class Calls implements CarriedCalls {
         String id = SipMessages.randomHex();
         Conversation conversation = Conversation.of(call.domain, id, List.of(call.operatorId), Optional.empty(),
                 Optional.of(call.caller), 0).carriedBy(instance);
+        // a command may come as soon as the conversation's event is out, before the put's answer is here: it finds
+        // the call, whose media change waits for the caller's ACK (the ACK comes after the 200, after the put)
+        answering.put(conversation.key(), call);
         store.putLater(conversation).whenCompleteAsync((put, failure) -> {
             if (failure != null) {
+                answering.remove(conversation.key(), call);
                 boolean unavailable = StoreUnavailableException.in(failure).isPresent();
                 if (!unavailable) {
                     LIMITED.warn("sip-record", "a call could not be recorded: " + failure, failure);
                 }
                 call.end();
+                call.callerAcked.complete(null); // a change waiting for the call goes on, and finds it over
                 finishSetup(call, "store_unavailable");
                 if (call.awaitingCallerAck.getAndSet(null) != null) {
                     sip.ack(operatorDialog, response, answer.orElse(null));
@@ -326,10 +332,12 @@ final class Calls implements CarriedCalls {
                 return;
             }
             call.key = conversation.key();
-            byConversation.put(call.key, call);
             call.callerLeg.dialog(call.callerInvite.getDialog());
             answer.ifPresent(call.callerLeg::sent);
+            byConversation.put(call.key, call);
+            answering.remove(call.key, call);
             if (!call.move(Call.State.ANSWERING, Call.State.UP)) {
+                call.callerAcked.complete(null); // a change waiting for the call goes on, and finds it over
                 // the caller cancelled, or the phone hung up, while the conversation was being recorded
                 finishSetup(call, call.cancelled ? "cancelled" : "refused");
                 sip.bye(operatorDialog);
@@ -612,8 +620,10 @@ final class Calls implements CarriedCalls {
 
     @Override
     public Optional<CarriedCall> call(ConversationKey key) {
-        Call call = byConversation.get(key);
-        return call == null ? Optional.empty() : Optional.of((transition, record) -> media.change(call, transition, record));
+        Call up = byConversation.get(key);
+        Call call = up != null ? up : answering.get(key);
+        return call == null ? Optional.empty()
+                : Optional.of((transition, record) -> media.change(call, key, transition, record));
     }
 
     /** The call of a leg, while it is carried (null once it ended). */

@@ -197,8 +197,12 @@ final class MediaChanges {
         });
     }
 
-    CompletionStage<TransitionResult> change(Call call, Transition transition,
-                                                     Function<Transition, CompletionStage<TransitionResult>> record) {
+    /**
+     * A command's change of {@code call}, the conversation {@code key} (a call being recorded
+     * still: its change waits for the caller's ACK, which comes after the record).
+     */
+    CompletionStage<TransitionResult> change(Call call, ConversationKey key, Transition transition,
+                                             Function<Transition, CompletionStage<TransitionResult>> record) {
         CompletableFuture<TransitionResult> outcome = new CompletableFuture<>();
         // behind another change for longer than twice the re-INVITE timeout, the command gives up (nothing changed)
         long patience = 2 * config.reinviteTimeoutMillis();
@@ -210,7 +214,7 @@ final class MediaChanges {
             }
             CompletionStage<Void> done;
             try {
-                done = changeLocked(call, transition, record, outcome);
+                done = changeLocked(call, key, transition, record, outcome);
             } catch (RuntimeException e) {
                 done = CompletableFuture.failedFuture(e);
             }
@@ -229,10 +233,9 @@ final class MediaChanges {
      * is completed as soon as it is known; the stage returned completes when the legs are
      * settled (put back after a refusal), which is when the lock may pass on.
      */
-    private CompletionStage<Void> changeLocked(Call call, Transition transition,
+    private CompletionStage<Void> changeLocked(Call call, ConversationKey key, Transition transition,
                                                Function<Transition, CompletionStage<TransitionResult>> record,
                                                CompletableFuture<TransitionResult> outcome) {
-        ConversationKey key = call.key;
         return call.callerAcked.thenCompose(acked -> store.findLater(key)).thenComposeAsync(found -> {
             if (found.isEmpty() || call.isOver()) {
                 outcome.complete(TransitionResult.noSuchConversation(key));
