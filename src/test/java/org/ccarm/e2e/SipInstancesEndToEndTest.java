@@ -73,7 +73,8 @@ class SipInstancesEndToEndTest {
         return ServerProcess.start(dir, name, String.join("\n", "http.port = 0", "ops.port = 0", "domains = demo",
                 "domain.demo.operators = " + Path.of("config", "demo-operators.json").toAbsolutePath(),
                 "auth.mode = off", "store.kind = redis", "store.redis.url = " + redis.url(), "sip.port = 0",
-                "sip.instance-id = " + name.replaceAll("[^a-z]", ""), "sip.owner-ttl-ms = " + OWNER_TTL_MS, "sip.drain-ms = " + drainMillis, ""), Map.of());
+                "sip.instance-id = " + name.replaceAll("[^a-z]", ""), "sip.owner-ttl-ms = " + OWNER_TTL_MS,
+                "sip.drain-ms = " + drainMillis, "shutdown.drain-ms = 300", ""), Map.of()); // (no balancer to wait for)
     }
 
     /** Instance A: in this JVM, the same store, SIP on too (the phone registers through it), named a. */
@@ -122,13 +123,9 @@ class SipInstancesEndToEndTest {
     @Test
     void aFrozenOwnerIsAnswered503OwnerUnavailableWithinTheHandoverTime() throws Exception {
         try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
-            int phonePort = Sipp.freePort();
-            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
-            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
-                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
-                String id = awaitCall(redis).id();
-                caller.awaitMessage("SIP/2.0 200 OK"); // the call is up on both legs
-                phone.awaitMessage("ACK sip:");
+            try (UpCall call = upCall(redis, a.sipPort().orElseThrow(), b.sipPort(), "phone-waits-bye.xml", "caller-waits-bye.xml")) {
+                String id = call.id();
+                call.phone().awaitMessage("ACK sip:");
                 b.freeze();
                 long start = System.nanoTime();
                 HttpResponse<String> answer = command(a.uri(), "call_hold", id);
@@ -157,18 +154,14 @@ class SipInstancesEndToEndTest {
     @Test
     void theFeedsDeleteThroughAHangsUpTheCallBCarries() throws Exception {
         try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
-            int phonePort = Sipp.freePort();
-            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
-            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
-                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
-                String id = awaitCall(redis).id();
-                caller.awaitMessage("SIP/2.0 200 OK");
+            try (UpCall call = upCall(redis, a.sipPort().orElseThrow(), b.sipPort(), "phone-waits-bye.xml", "caller-waits-bye.xml")) {
+                String id = call.id();
                 HttpResponse<String> ended = http.send(HttpRequest.newBuilder(a.uri().resolve(
                         "admin/domains/demo/conversations/" + id)).header("Authorization", "Bearer " + RunningServer.TOKEN)
                         .DELETE().build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(204, ended.statusCode(), ended.body());
-                caller.assertPassed(RUN); // B sent each leg its BYE
-                phone.assertPassed(RUN);
+                call.caller().assertPassed(RUN); // B sent each leg its BYE
+                call.phone().assertPassed(RUN);
                 try (ConversationStore direct = open(redis)) {
                     assertTrue(direct.find(new ConversationKey("demo", id)).isEmpty());
                 }
@@ -179,12 +172,8 @@ class SipInstancesEndToEndTest {
     @Test
     void anOwnerKilledHasItsCallsHungUpByASurvivorFromTheDialogsItKept() throws Exception {
         try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
-            int phonePort = Sipp.freePort();
-            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
-            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
-                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
-                String id = awaitCall(redis).id();
-                caller.awaitMessage("SIP/2.0 200 OK");
+            try (UpCall call = upCall(redis, a.sipPort().orElseThrow(), b.sipPort(), "phone-waits-bye.xml", "caller-waits-bye.xml")) {
+                String id = call.id();
                 EventLines events = EventLines.open(http, a.uri(), "demo");
                 events.await("\"type\":\"snapshot_end\"", 10);
                 awaitDialogsKept(redis, b);
@@ -192,8 +181,8 @@ class SipInstancesEndToEndTest {
                 long killed = System.nanoTime();
                 events.await("\"conversation_id\":\"" + id + "\",\"status\":\"released\"", 20);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-                caller.assertPassed(RUN); // A sent each leg a BYE from the dialogs B kept
-                phone.assertPassed(RUN);
+                call.caller().assertPassed(RUN); // A sent each leg a BYE from the dialogs B kept
+                call.phone().assertPassed(RUN);
                 audit.awaitLine(l -> l.contains("cmd=sip_owner_lost") && l.contains("conversation=" + id)
                         && l.contains("outcome=owner_lost"));
                 assertTrue(millis < OWNER_TTL_MS + 5_000, "released within the time to live and a few seconds: " + millis);
@@ -206,17 +195,13 @@ class SipInstancesEndToEndTest {
     @Test
     void anOwnerFrozenPastItsTimeToLiveFindsItsCallReleasedWhenItWakesAndHangsItUpToo() throws Exception {
         try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
-            int phonePort = Sipp.freePort();
-            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
-            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
-                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
-                String id = awaitCall(redis).id();
-                caller.awaitMessage("SIP/2.0 200 OK");
+            try (UpCall call = upCall(redis, a.sipPort().orElseThrow(), b.sipPort(), "phone-waits-bye.xml", "caller-waits-bye.xml")) {
+                String id = call.id();
                 awaitDialogsKept(redis, b);
                 b.freeze();
                 audit.awaitLine(l -> l.contains("cmd=sip_owner_lost") && l.contains("conversation=" + id));
-                caller.assertPassed(RUN);
-                phone.assertPassed(RUN);
+                call.caller().assertPassed(RUN);
+                call.phone().assertPassed(RUN);
                 b.thaw();
                 b.await("call " + id + " was released by another instance while this one was presumed lost");
             }
@@ -226,12 +211,8 @@ class SipInstancesEndToEndTest {
     @Test
     void aRedisFreezeLongerThanTheTimeToLiveEndsNoCall() throws Exception {
         try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
-            int phonePort = Sipp.freePort();
-            Sipp.register(a.sipPort().orElseThrow(), "1001", phonePort);
-            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
-                 Sipp caller = Sipp.caller("caller-waits-bye.xml", b.sipPort(), "1001")) {
-                String id = awaitCall(redis).id();
-                caller.awaitMessage("SIP/2.0 200 OK");
+            try (UpCall call = upCall(redis, a.sipPort().orElseThrow(), b.sipPort(), "phone-waits-bye.xml", "caller-waits-bye.xml")) {
+                String id = call.id();
                 redis.freeze();
                 Thread.sleep(OWNER_TTL_MS + 1_000); // every liveness key expires meanwhile (Redis checks on waking)
                 redis.thaw();
@@ -240,8 +221,9 @@ class SipInstancesEndToEndTest {
                 try (ConversationStore direct = open(redis)) {
                     assertTrue(direct.find(new ConversationKey("demo", id)).isPresent(), "the call is still up");
                 }
-                assertEquals(-1, caller.awaitExit(Duration.ofMillis(100)), "the caller got no BYE (still waiting for one)");
-                assertEquals(-1, phone.awaitExit(Duration.ofMillis(100)), "nor the phone");
+                assertEquals(-1, call.caller().awaitExit(Duration.ofMillis(100)),
+                        "the caller got no BYE (still waiting for one)");
+                assertEquals(-1, call.phone().awaitExit(Duration.ofMillis(100)), "nor the phone");
             }
         }
     }
@@ -284,12 +266,8 @@ class SipInstancesEndToEndTest {
     void aRollingRestartOfBothInstancesLosesNoCallThatStaysUp() throws Exception {
         try (RedisServer redis = RedisServer.start(); ServerProcess a = startProcess("a", redis, 20_000);
              ServerProcess b = startProcess("b", redis, 20_000)) {
-            int phonePort = Sipp.freePort();
-            Sipp.register(a.sipPort(), "1001", phonePort);
-            try (Sipp phone = Sipp.phone("phone-waits-bye.xml", "1001", phonePort);
-                 Sipp caller = Sipp.caller("caller-hangs-up-later.xml", b.sipPort(), "1001")) { // through B, 8 s long
-                String id = awaitCall(redis).id();
-                caller.awaitMessage("SIP/2.0 200 OK");
+            try (UpCall call = upCall(redis, a.sipPort(), b.sipPort(), "phone-waits-bye.xml", "caller-hangs-up-later.xml")) { // through B, 8 s long
+                String id = call.id();
                 awaitDialogsKept(redis, b);
                 // A first: it carries nothing, so it stops at once; its successor must not take B's call for lost
                 a.terminate();
@@ -299,8 +277,8 @@ class SipInstancesEndToEndTest {
                     // then B: it waits for its call, which the caller ends, and stops
                     long stopped = System.nanoTime();
                     b.terminate();
-                    caller.assertPassed(RUN); // its BYE reached the phone through B, which was draining
-                    phone.assertPassed(RUN);
+                    call.caller().assertPassed(RUN); // its BYE reached the phone through B, which was draining
+                    call.phone().assertPassed(RUN);
                     assertTrue(b.awaitExit(Duration.ofSeconds(15)), "B stops once its call ended");
                     long drained = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
                     try (ServerProcess b2 = startProcess("b2", redis, 20_000)) {
@@ -327,6 +305,40 @@ class SipInstancesEndToEndTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
+        }
+    }
+
+    /** A call up through one instance to operator 1001's phone, registered through another, and its SIPp ends. */
+    private record UpCall(Sipp phone, Sipp caller, String id) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                caller.close();
+            } finally {
+                phone.close(); // both SIPp processes end, whatever the test did
+            }
+        }
+    }
+
+    /**
+     * Registers a SIPp phone for operator 1001 through the instance on {@code registrarSipPort},
+     * calls it from a SIPp caller through the instance on {@code carrierSipPort}, and returns
+     * once the call is up (its conversation stored, the caller's 200 in).
+     */
+    private UpCall upCall(RedisServer redis, int registrarSipPort, int carrierSipPort, String phoneScenario,
+                          String callerScenario) {
+        int phonePort = Sipp.freePort();
+        Sipp.register(registrarSipPort, "1001", phonePort);
+        Sipp phone = Sipp.phone(phoneScenario, "1001", phonePort);
+        Sipp caller = Sipp.caller(callerScenario, carrierSipPort, "1001");
+        try {
+            String id = awaitCall(redis).id();
+            caller.awaitMessage("SIP/2.0 200 OK");
+            return new UpCall(phone, caller, id);
+        } catch (RuntimeException | Error e) {
+            phone.close();
+            caller.close();
+            throw e;
         }
     }
 

@@ -40,6 +40,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.ccarm.store.StoreUnavailableException;
 
 /**
@@ -64,14 +66,20 @@ final class RedisLink implements AutoCloseable {
     private final long timeoutNanos;
 
     /** What a standalone (or Sentinel) client and a cluster client both give this link. */
-    private interface Clients {
-        StatefulConnection<String, String> connect();
+    private record Clients(Supplier<StatefulConnection<String, String>> connector,
+                           Function<StatefulConnection<String, String>, RedisClusterAsyncCommands<String, String>> commands,
+                           Supplier<StatefulRedisPubSubConnection<String, String>> pubSub, Runnable shutdown) {
+        StatefulConnection<String, String> connect() {
+            return connector.get();
+        }
 
-        RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection);
+        RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection) {
+            return commands.apply(connection);
+        }
 
-        StatefulRedisPubSubConnection<String, String> connectPubSub();
-
-        void shutdown();
+        StatefulRedisPubSubConnection<String, String> connectPubSub() {
+            return pubSub.get();
+        }
     }
 
     private RedisLink(Clients clients, Duration timeout) {
@@ -93,7 +101,7 @@ final class RedisLink implements AutoCloseable {
             return new RedisLink(clients, timeout);
         } catch (RuntimeException e) {
             if (clients != null) {
-                clients.shutdown();
+                clients.shutdown().run();
             }
             SharedResources.release();
             throw new StoreUnavailableException("cannot reach Redis at " + url.replaceAll("//[^@/]*@", "//") + ": "
@@ -117,27 +125,8 @@ final class RedisLink implements AutoCloseable {
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .protocolVersion(ProtocolVersion.RESP2)
                 .build());
-        return new Clients() {
-            @Override
-            public StatefulConnection<String, String> connect() {
-                return client.connect();
-            }
-
-            @Override
-            public RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection) {
-                return ((StatefulRedisConnection<String, String>) connection).async();
-            }
-
-            @Override
-            public StatefulRedisPubSubConnection<String, String> connectPubSub() {
-                return client.connectPubSub();
-            }
-
-            @Override
-            public void shutdown() {
-                client.shutdown();
-            }
-        };
+        return new Clients(client::connect, connection -> ((StatefulRedisConnection<String, String>) connection).async(),
+                client::connectPubSub, client::shutdown);
     }
 
     /**
@@ -168,39 +157,28 @@ final class RedisLink implements AutoCloseable {
                 .build());
         options.maintNotificationsConfig(MaintNotificationsConfig.disabled()); // (not overridden by the cluster builder)
         client.setOptions(options.build());
-        return new Clients() {
-            @Override
-            public StatefulConnection<String, String> connect() {
-                StatefulRedisClusterConnection<String, String> connection = client.connect();
-                // every master now: the cluster client would connect to each on first use, and a request's budget
-                // would pay for it (a master down now is connected to when it is back)
-                for (RedisClusterNode node : connection.getPartitions()) {
-                    if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                        try {
-                            connection.getConnection(node.getNodeId());
-                        } catch (RuntimeException e) {
-                            // down now: the first command for its slots connects
-                        }
-                    }
+        return new Clients(() -> connectEveryMaster(client),
+                connection -> ((StatefulRedisClusterConnection<String, String>) connection).async(), client::connectPubSub,
+                client::shutdown);
+    }
+
+    /**
+     * A cluster connection, connected to every master now: the cluster client would connect to
+     * each on first use, and a request's budget would pay for it (a master down now is
+     * connected to when it is back).
+     */
+    private static StatefulConnection<String, String> connectEveryMaster(RedisClusterClient client) {
+        StatefulRedisClusterConnection<String, String> connection = client.connect();
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                try {
+                    connection.getConnection(node.getNodeId());
+                } catch (RuntimeException e) {
+                    // down now: the first command for its slots connects
                 }
-                return connection;
             }
-
-            @Override
-            public RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection) {
-                return ((StatefulRedisClusterConnection<String, String>) connection).async();
-            }
-
-            @Override
-            public StatefulRedisPubSubConnection<String, String> connectPubSub() {
-                return client.connectPubSub();
-            }
-
-            @Override
-            public void shutdown() {
-                client.shutdown();
-            }
-        };
+        }
+        return connection;
     }
 
     RedisClusterAsyncCommands<String, String> commands() {
@@ -392,7 +370,7 @@ final class RedisLink implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
-        clients.shutdown();
+        clients.shutdown().run();
         SharedResources.release();
     }
 
