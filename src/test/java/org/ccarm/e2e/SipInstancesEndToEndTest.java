@@ -70,10 +70,15 @@ class SipInstancesEndToEndTest {
 
     /** An instance named {@code name} in its own process (its files under the test's directory by that name). */
     private ServerProcess startProcess(String name, RedisServer redis, long drainMillis) throws Exception {
+        return startProcess(name, redis, drainMillis, OWNER_TTL_MS);
+    }
+
+    /** The same, its liveness lasting {@code ttlMillis}. */
+    private ServerProcess startProcess(String name, RedisServer redis, long drainMillis, long ttlMillis) throws Exception {
         return ServerProcess.start(dir, name, String.join("\n", "http.port = 0", "ops.port = 0", "domains = demo",
                 "domain.demo.operators = " + Path.of("config", "demo-operators.json").toAbsolutePath(),
                 "auth.mode = off", "store.kind = redis", "store.redis.url = " + redis.url(), "sip.port = 0",
-                "sip.instance-id = " + name.replaceAll("[^a-z]", ""), "sip.owner-ttl-ms = " + OWNER_TTL_MS,
+                "sip.instance-id = " + name.replaceAll("[^a-z]", ""), "sip.owner-ttl-ms = " + ttlMillis,
                 "sip.drain-ms = " + drainMillis, "shutdown.drain-ms = 300", ""), Map.of()); // (no balancer to wait for)
     }
 
@@ -122,7 +127,9 @@ class SipInstancesEndToEndTest {
 
     @Test
     void aFrozenOwnerIsAnswered503OwnerUnavailableWithinTheHandoverTime() throws Exception {
-        try (RedisServer redis = RedisServer.start(); ServerProcess b = startB(redis); CcArmServer a = startA(redis)) {
+        // B's liveness outlasts the freeze (two hand-over timeouts): frozen longer, A would rightly take it for lost
+        try (RedisServer redis = RedisServer.start(); ServerProcess b = startProcess("b", redis, 0, 30_000);
+             CcArmServer a = startA(redis)) {
             try (UpCall call = upCall(redis, a.sipPort().orElseThrow(), b.sipPort(), "phone-waits-bye.xml", "caller-waits-bye.xml")) {
                 String id = call.id();
                 call.phone().awaitMessage("ACK sip:");
